@@ -1,0 +1,1 @@
+"""chizai-bot: the Japanese IP assistant of the Tokyo IP support center."""

@@ -1,0 +1,85 @@
+"""The one Japanese normaliser: every path text enters goes through here.
+
+``normalize`` is cheap, idempotent and safe on any string; the gateway calls it
+before Rasa, the Rasa pipeline calls it first (so training data and direct
+``/model/parse`` calls get the same text), and catalogue search builds its keys
+with ``search_key``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Characters removed outright: zero-width and bidirectional controls, BOM.
+_INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Dash-like marks that stand for the long vowel after katakana (サ－バ, サ—バ, サ〜バ).
+_LONG_VOWEL_LIKE = re.compile("(?<=[\u30a1-\u30fa\u30fc])[\u2010-\u2015\u2212\u301c\uff5e~\\-]+")
+_REPEATED_LONG_VOWEL = re.compile("ー{2,}")
+_SPACES = re.compile(r"\s+")
+_KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6
+_KANA_OFFSET = 0x60
+
+
+def _drop_controls(text: str) -> str:
+    """Turn control characters into spaces, keeping the ZWJ of emoji sequences."""
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" or category in ("Cs", "Co", "Cn"):
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in the canonical form all components expect.
+
+    NFKC (full-width letters and digits to half-width, half-width kana to
+    full-width), long-vowel variants unified to ``ー``, invisible and control
+    characters removed, whitespace collapsed to single spaces.
+    """
+    text = _INVISIBLE.sub("", text)
+    text = _drop_controls(text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _LONG_VOWEL_LIKE.sub("ー", text)
+    text = _REPEATED_LONG_VOWEL.sub("ー", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def has_content(text: str) -> bool:
+    """True when ``text`` holds at least one letter, digit, kana, kanji or symbol."""
+    return any(unicodedata.category(char)[0] in "LNS" for char in text)
+
+
+def to_hiragana(text: str) -> str:
+    """Convert katakana to hiragana (other characters unchanged)."""
+    return "".join(
+        chr(ord(c) - _KANA_OFFSET) if _KATAKANA_START <= ord(c) <= _KATAKANA_END else c
+        for c in text
+    )
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():  # noqa: ANN202 - sudachipy types are optional
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").create(mode=SplitMode.C)
+
+
+def reading(text: str) -> str:
+    """Katakana reading of ``text`` by Sudachi (特許, とっきょ and ﾄｯｷｮ all give トッキョ)."""
+    morphemes = _tokenizer().tokenize(normalize(text))
+    return "".join(m.reading_form() or m.surface() for m in morphemes if m.surface().strip())
+
+
+def normalized_tokens(text: str) -> list[str]:
+    """Sudachi normalized forms of the words in ``text`` (打合せ → 打ち合わせ)."""
+    return [m.normalized_form() for m in _tokenizer().tokenize(normalize(text)) if m.surface().strip()]
+
+
+def search_key(text: str) -> str:
+    """A key for matching names and phrases regardless of spelling variants."""
+    return "".join(normalized_tokens(text)).lower()
