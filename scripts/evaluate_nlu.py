@@ -35,7 +35,7 @@ def report(gold: list[str], predicted: list[str]) -> dict:
     precision, recall, f1, support = precision_recall_fscore_support(
         gold, predicted, labels=labels, zero_division=0
     )
-    confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
+    confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=False) if g != p)
     return {
         "examples": len(gold),
         "accuracy": round(accuracy_score(gold, predicted), 4),
@@ -43,7 +43,7 @@ def report(gold: list[str], predicted: list[str]) -> dict:
         "fallback_rate": round(predicted.count(FALLBACK) / len(gold), 4),
         "per_intent": {
             label: {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "n": int(n)}
-            for label, p, r, f, n in zip(labels, precision, recall, f1, support)
+            for label, p, r, f, n in zip(labels, precision, recall, f1, support, strict=False)
         },
         "confusions": [{"gold": g, "predicted": p, "count": c} for (g, p), c in confusions.most_common()],
     }
@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list every misclassified text")
     args = parser.parse_args()
 
-    examples = [m for m in load_data(str(args.data)).intent_examples]
+    examples = list(load_data(str(args.data)).intent_examples)
     texts = [m.get("text") for m in examples]
     gold = [m.get("intent") for m in examples]
     predicted = asyncio.run(predict(args.model, texts))
@@ -78,7 +78,7 @@ def main() -> None:
     print_report(result)
     if args.errors:
         print("\nmisclassified")
-        for text, g, p in zip(texts, gold, predicted):
+        for text, g, p in zip(texts, gold, predicted, strict=False):
             if g != p:
                 print(f"  [{g} -> {p}] {text}")
     if args.json:

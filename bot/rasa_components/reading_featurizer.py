@@ -7,7 +7,7 @@ character n-grams of the reading give the classifier that link.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,19 +31,19 @@ class SudachiReadingFeaturizer(SparseFeaturizer, GraphComponent):
     """Character n-grams (default 2–3) of katakana readings: per token and whole text."""
 
     @classmethod
-    def required_components(cls) -> List[type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**SparseFeaturizer.get_default_config(), "min_ngram": 2, "max_ngram": 3}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        vocabulary: Optional[Dict[Text, int]] = None,
+        vocabulary: dict[str, int] | None = None,
     ) -> None:
         super().__init__(resource.name, config)
         self._model_storage = model_storage
@@ -51,11 +51,11 @@ class SudachiReadingFeaturizer(SparseFeaturizer, GraphComponent):
         self._vectorizer = self._make_vectorizer(vocabulary)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         if not 1 <= config["min_ngram"] <= config["max_ngram"]:
             raise ValueError("SudachiReadingFeaturizer needs 1 <= min_ngram <= max_ngram.")
 
-    def _make_vectorizer(self, vocabulary: Optional[Dict[Text, int]]) -> CountVectorizer:
+    def _make_vectorizer(self, vocabulary: dict[str, int] | None) -> CountVectorizer:
         return CountVectorizer(
             analyzer="char",
             ngram_range=(self._config["min_ngram"], self._config["max_ngram"]),
@@ -66,22 +66,22 @@ class SudachiReadingFeaturizer(SparseFeaturizer, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SudachiReadingFeaturizer":
+    ) -> SudachiReadingFeaturizer:
         return cls(config, model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "SudachiReadingFeaturizer":
+    ) -> SudachiReadingFeaturizer:
         try:
             with model_storage.read_from(resource) as directory:
                 vocabulary = json.loads((directory / _VOCABULARY_FILE).read_text("utf-8"))
@@ -101,7 +101,7 @@ class SudachiReadingFeaturizer(SparseFeaturizer, GraphComponent):
         self.process(training_data.training_examples)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if not getattr(self._vectorizer, "vocabulary_", None) and self._vectorizer.vocabulary is None:
             return messages
         for message in messages:
@@ -115,6 +115,6 @@ class SudachiReadingFeaturizer(SparseFeaturizer, GraphComponent):
         return messages
 
     @staticmethod
-    def _token_readings(message: Message) -> List[Text]:
+    def _token_readings(message: Message) -> list[str]:
         tokens = message.get(TOKENS_NAMES[TEXT]) or []
         return [reading(token.text) or token.text for token in tokens]

@@ -57,13 +57,12 @@ def has_content(text: str) -> bool:
 def to_hiragana(text: str) -> str:
     """Convert katakana to hiragana (other characters unchanged)."""
     return "".join(
-        chr(ord(c) - _KANA_OFFSET) if _KATAKANA_START <= ord(c) <= _KATAKANA_END else c
-        for c in text
+        chr(ord(c) - _KANA_OFFSET) if _KATAKANA_START <= ord(c) <= _KATAKANA_END else c for c in text
     )
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():  # noqa: ANN202 - sudachipy types are optional
+def _tokenizer():
     from sudachipy import Dictionary, SplitMode
 
     return Dictionary(dict="core").create(mode=SplitMode.C)

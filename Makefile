@@ -1,0 +1,88 @@
+# chizai-bot: `make run` starts everything, `make test` runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PY311 ?= python3.11
+CONTENT ?= $(abspath ../shared/content)
+PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location" || true; }
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
+        validate eval bench lint format clean
+
+help:
+	@echo "make run   - install, train when needed, start all services, print the URL"
+	@echo "make test  - run every test"
+	@echo "also: make stop | eval | bench | lint | format | clean"
+
+.venv/.installed: requirements/app.txt
+	$(PY311) -m venv .venv
+	.venv/bin/pip install -q -U pip $(PIP_QUIET)
+	.venv/bin/pip install -q -r requirements/app.txt $(PIP_QUIET)
+	touch $@
+
+.venv-rasa/.installed: requirements/rasa.txt
+	PY310=$$(scripts/find_python310.sh) && $$PY310 -m venv .venv-rasa
+	.venv-rasa/bin/pip install -q -U pip $(PIP_QUIET)
+	.venv-rasa/bin/pip install -q -r requirements/rasa.txt $(PIP_QUIET)
+	touch $@
+
+install: .venv/.installed .venv-rasa/.installed
+
+build/spacy_ja/.built: .venv-rasa/.installed scripts/build_spacy.py data/entities/*.yml \
+                       bot/text/normalize.py $(CONTENT)/programs.yml
+	.venv-rasa/bin/python scripts/build_spacy.py --content $(CONTENT)
+	touch $@
+
+models/chizai.tar.gz: install build/spacy_ja/.built FORCE
+	scripts/train_if_changed.sh
+
+FORCE:
+
+run: models/chizai.tar.gz
+	scripts/services.sh start
+
+stop:
+	scripts/services.sh stop
+
+validate: build/spacy_ja/.built
+	.venv-rasa/bin/rasa data validate --data data build/nlu --domain domain.yml --fail-on-warnings --quiet
+
+test-unit: .venv/.installed
+	.venv/bin/pytest -q tests/unit
+
+test-rasa: build/spacy_ja/.built
+	.venv-rasa/bin/pytest -q -p no:cacheprovider tests/rasa
+
+test-conversations: models/chizai.tar.gz
+	rm -rf results/core
+	.venv-rasa/bin/rasa test core --model models/chizai.tar.gz --stories tests/stories \
+	  --out results/core --fail-on-prediction-errors --quiet
+	@echo "conversation test stories: all passed"
+
+test-integration: models/chizai.tar.gz
+	.venv/bin/pytest -q tests/integration
+
+test: lint test-unit test-rasa validate test-conversations test-integration
+
+eval: models/chizai.tar.gz
+	.venv-rasa/bin/python scripts/evaluate_nlu.py
+
+bench: models/chizai.tar.gz
+	.venv/bin/python scripts/bench.py
+
+lint: .venv/.installed
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: .venv/.installed
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+clean:
+	rm -rf build models results var

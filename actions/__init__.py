@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin clients of the gateway's domain services."""

@@ -1,0 +1,39 @@
+"""The FastAPI gateway: the one door to the assistant (see ../shared/api-contract.md)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from anyio import to_thread
+from fastapi import FastAPI
+
+from bot.api import metrics
+from bot.api.errors import install_error_handlers
+from bot.api.routes import chat, health, nlu
+from bot.core.config import get_settings
+from bot.core.db import migrate
+from bot.services.assistant import Assistant
+from bot.services.rasa_client import RasaClient
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    await to_thread.run_sync(migrate)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    async with httpx.AsyncClient(limits=limits) as http:
+        app.state.rasa = RasaClient(settings, http)
+        app.state.assistant = Assistant(app.state.rasa)
+        yield
+
+
+def create_app() -> FastAPI:
+    """Build the gateway with its routes, error handlers and metrics."""
+    app = FastAPI(title="chizai-bot gateway", lifespan=lifespan)
+    install_error_handlers(app)
+    metrics.install_metrics(app)
+    for module in (health, nlu, chat, metrics):
+        app.include_router(module.router)
+    return app

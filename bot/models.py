@@ -1,0 +1,49 @@
+"""Database tables of the gateway's own store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from sqlalchemy import DateTime, Float, ForeignKey, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Conversation(Base):
+    """One visitor's conversation on one channel, keyed by the channel's sender id."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    messages: Mapped[list[Message]] = relationship(back_populates="conversation")
+
+
+class Message(Base):
+    """A visitor's or the bot's turn, recorded before and after the engine is asked."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # "visitor" or "bot"
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str | None] = mapped_column(Text)  # JSON list of {title, payload}
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(24))  # received, answered, engine_unavailable, ...
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+    __mapper_args__: ClassVar[dict] = {"eager_defaults": True}

@@ -1,0 +1,88 @@
+"""Recording conversations: every visitor message is stored before the engine is asked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.db import with_retries
+from bot.models import Conversation, Message, utcnow
+
+
+def _conversation(session: Session, sender_id: str, channel: str) -> Conversation:
+    conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
+    if conversation is None:
+        conversation = Conversation(sender_id=sender_id, channel=channel)
+        session.add(conversation)
+        session.flush()
+    conversation.last_message_at = utcnow()
+    return conversation
+
+
+def record_visitor_message(sender_id: str, channel: str, text: str) -> int:
+    """Store a visitor's message with status ``received``; returns its id."""
+
+    def work(session: Session) -> int:
+        conversation = _conversation(session, sender_id, channel)
+        message = Message(conversation=conversation, direction="visitor", text=text, status="received")
+        session.add(message)
+        session.flush()
+        return message.id
+
+    return with_retries(work)
+
+
+def record_outcome(
+    message_id: int,
+    status: str,
+    replies: list[dict[str, Any]],
+    intent: dict[str, Any] | None = None,
+) -> None:
+    """Mark how a visitor message was handled and store the bot's replies."""
+
+    def work(session: Session) -> None:
+        message = session.get(Message, message_id)
+        if message is None:
+            return
+        message.status = status
+        if intent:
+            message.intent, message.confidence = intent.get("name"), intent.get("confidence")
+        for reply in replies:
+            buttons = json.dumps(reply.get("buttons") or [], ensure_ascii=False)
+            session.add(
+                Message(
+                    conversation_id=message.conversation_id,
+                    direction="bot",
+                    text=reply.get("text", ""),
+                    buttons=buttons,
+                    status="sent",
+                )
+            )
+
+    with_retries(work)
+
+
+def transcript(sender_id: str) -> list[dict[str, Any]]:
+    """All turns of a conversation, oldest first."""
+
+    def work(session: Session) -> list[dict[str, Any]]:
+        conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
+        if conversation is None:
+            return []
+        rows = session.scalars(
+            select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
+        )
+        return [
+            {
+                "direction": m.direction,
+                "text": m.text,
+                "buttons": json.loads(m.buttons) if m.buttons else [],
+                "created_at": m.created_at.isoformat(),
+            }
+            for m in rows
+        ]
+
+    return with_retries(work)

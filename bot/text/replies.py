@@ -1,0 +1,22 @@
+"""Fixed Japanese messages the gateway sends on its own (the engine's replies live in domain.yml)."""
+
+from __future__ import annotations
+
+NEXT_STEP_BUTTONS = [
+    {"title": "相談を予約する", "payload": "/book_consultation"},
+    {"title": "支援制度を見る", "payload": "/ask_program"},
+    {"title": "担当者と話す", "payload": "/request_human"},
+]
+
+EMPTY_INPUT = "ご質問の内容が読み取れませんでした。お手数ですが、ご質問を文章で入力してください。"
+TOO_LONG = "メッセージが長すぎます({limit}文字まで)。お手数ですが、要点を短くしてお送りください。"
+INVALID_REQUEST = "送信内容を読み取れませんでした。お手数ですが、もう一度ご質問を入力してください。"
+ENGINE_UNAVAILABLE = (
+    "申し訳ありません。ただいまシステムが混み合っているか、一時的に停止しています。"
+    "いただいたメッセージは記録しました。少し時間をおいて、もう一度お送りください。"
+)
+STORE_UNAVAILABLE = (
+    "申し訳ありません。ただいまメッセージを受け付けられませんでした。"
+    "少し時間をおいて、もう一度お送りください。"
+)
+NO_REPLY = "ご質問をもう少し詳しくお聞かせください。次の中から選ぶこともできます。"

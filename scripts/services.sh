@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start or stop the three services of `make run`: Rasa (5005), actions (5055), gateway (8000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var/run var/log
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=$PWD SQLALCHEMY_SILENCE_UBER_WARNING=1
+GATEWAY_PORT=${GATEWAY_PORT:-8000}
+GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
+
+start_one() {  # name, command...
+  local name=$1; shift
+  if [ -f "var/run/$name.pid" ] && kill -0 "$(cat "var/run/$name.pid")" 2>/dev/null; then
+    echo "$name is already running"; return
+  fi
+  setsid "$@" >"var/log/$name.log" 2>&1 < /dev/null &
+  echo $! > "var/run/$name.pid"
+}
+
+stop_one() {
+  local pid_file="var/run/$1.pid"
+  [ -f "$pid_file" ] || return 0
+  kill -- -"$(cat "$pid_file")" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+
+case "${1:-}" in
+  start)
+    start_one actions .venv-rasa/bin/rasa run actions --actions actions --port 5055
+    start_one rasa .venv-rasa/bin/rasa run --enable-api --model models/chizai.tar.gz \
+      --port 5005 --interface 127.0.0.1 --endpoints endpoints.yml --credentials credentials.yml
+    start_one gateway .venv/bin/python -m bot serve --host "$GATEWAY_HOST" --port "$GATEWAY_PORT"
+    echo -n "waiting for the assistant to be ready"
+    for _ in $(seq 1 180); do
+      if curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz" >/dev/null 2>&1; then
+        echo; echo "chizai-bot is ready: http://127.0.0.1:$GATEWAY_PORT/"
+        echo "(logs in var/log/, stop with: make stop)"
+        exit 0
+      fi
+      echo -n "."; sleep 1
+    done
+    echo; echo "the services did not become ready in time; see var/log/*.log" >&2
+    curl -s "http://127.0.0.1:$GATEWAY_PORT/healthz" >&2 || true
+    exit 1
+    ;;
+  stop)
+    for name in gateway rasa actions; do stop_one "$name"; done
+    echo "stopped"
+    ;;
+  *)
+    echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

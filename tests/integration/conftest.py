@@ -1,0 +1,26 @@
+"""Integration fixtures: the whole system, really running, once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.integration.services import System
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory) -> Iterator[System]:
+    running = System(tmp_path_factory.mktemp("system"))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest.fixture
+def gateway(system) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=system.gateway_url, timeout=30) as client:
+        yield client

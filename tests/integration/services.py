@@ -1,0 +1,115 @@
+"""Start the real system (Rasa, action server, gateway) on free ports for a test session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_TIMEOUT_SECONDS = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class System:
+    """The three services of `make run`, started from the trained model in a scratch folder."""
+
+    workdir: Path
+    rasa_port: int = field(default_factory=free_port)
+    actions_port: int = field(default_factory=free_port)
+    gateway_port: int = field(default_factory=free_port)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'gateway.db'}"
+
+    def _env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "CHIZAI_DATABASE_URL": self.database_url,
+            "CHIZAI_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
+            "CHIZAI_ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
+        }
+
+    def _endpoints(self) -> Path:
+        path = self.workdir / "endpoints.yml"
+        path.write_text(
+            f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir / 'tracker.db'}\n",
+            "utf-8",
+        )
+        return path
+
+    def _spawn(self, name: str, *command: str) -> None:
+        log = (self.workdir / f"{name}.log").open("wb")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def start_rasa(self) -> None:
+        self._spawn(
+            "rasa",
+            str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api",
+            "--model", str(ROOT / "models/chizai.tar.gz"),
+            "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+            "--endpoints", str(self._endpoints()), "--credentials", str(ROOT / "credentials.yml"),
+        )  # fmt: skip
+
+    def start(self) -> None:
+        self._spawn(
+            "actions",
+            str(ROOT / ".venv-rasa/bin/rasa"), "run", "actions",
+            "--actions", "actions", "--port", str(self.actions_port),
+        )  # fmt: skip
+        self.start_rasa()
+        self._spawn(
+            "gateway",
+            str(ROOT / ".venv/bin/python"), "-m", "bot", "serve", "--port", str(self.gateway_port),
+        )  # fmt: skip
+        self.wait_until_healthy()
+
+    def wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.gateway_url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        logs = "\n".join(p.read_text("utf-8", "replace")[-2000:] for p in self.workdir.glob("*.log"))
+        raise RuntimeError(f"the system did not become healthy:\n{logs}")
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)

@@ -1,0 +1,39 @@
+"""Unit-test fixtures: a fresh SQLite database and a gateway whose engine is unreachable."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.api.app import create_app
+from bot.core import db
+from bot.core.config import get_settings
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (so the engine is really down)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def settings_env(tmp_path, monkeypatch) -> Iterator[None]:
+    port = closed_port()
+    monkeypatch.setenv("CHIZAI_DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
+    monkeypatch.setenv("CHIZAI_RASA_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("CHIZAI_ACTIONS_URL", f"http://127.0.0.1:{port}")
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+@pytest.fixture
+def client(settings_env) -> Iterator[TestClient]:
+    with TestClient(create_app()) as test_client:
+        yield test_client

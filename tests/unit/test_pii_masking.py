@@ -1,0 +1,38 @@
+import logging
+
+import pytest
+
+from bot.core.logging import PiiMaskingFilter, mask_pii
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "電話は03-3832-3656です",
+        "携帯 090-1234-5678 まで",
+        "０９０－１２３４－５６７８に連絡ください",
+        "09012345678",
+        "(03)1234-5678",
+        "+81-90-1234-5678",
+    ],
+)
+def test_phone_numbers_are_masked(text):
+    masked = mask_pii(text)
+    assert "[phone]" in masked
+    assert not any(run in masked for run in ("1234", "3832", "5678"))
+
+
+def test_email_addresses_are_masked_full_width_included():
+    assert mask_pii("taro@example.com へ") == "[email] へ"
+    assert mask_pii("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "[email]"
+
+
+def test_booking_numbers_and_years_are_not_masked():
+    assert mask_pii("予約番号 CZ-20261203-0042 です") == "予約番号 CZ-20261203-0042 です"
+    assert mask_pii("2024年の助成") == "2024年の助成"
+
+
+def test_log_filter_masks_formatted_messages():
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "contact %s", ("090-1234-5678",), None)
+    PiiMaskingFilter().filter(record)
+    assert record.getMessage() == "contact [phone]"
