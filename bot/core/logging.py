@@ -11,9 +11,7 @@ from bot.text.normalize import normalize
 # (03-1234-5678, 090 1234 5678, (03)1234-5678, +81-90-...). Runs on NFKC text,
 # so full-width digits are caught too. Booking numbers (letters first) are left alone.
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_PHONE = re.compile(
-    r"(?<![A-Za-z0-9-])(?:\+?81[- ]?|\(?0)\d{0,4}\)?[- ]?\d{1,4}[- ]?\d{3,4}(?![A-Za-z0-9-])"
-)
+_PHONE = re.compile(r"(?<![A-Za-z0-9-])(?:\+?81[- ]?|\(?0)\d{0,4}\)?[- ]?\d{1,4}[- ]?\d{3,4}(?![A-Za-z0-9-])")
 
 
 def mask_pii(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.integration.services import System
+from scripts.system import System
 
 
 @pytest.fixture(scope="session")

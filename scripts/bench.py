@@ -1,0 +1,158 @@
+"""Benchmark the running system in one go, on this machine.
+
+Starts Rasa, the action server and the gateway from the trained model, then measures:
+cold start of Rasa to its first ``/model/parse``; p50/p95 of bare Rasa ``/model/parse``,
+of our ``/api/nlu/parse`` and of ``/api/chat`` (interleaved, sequential); throughput with
+10 concurrent clients; Rasa's RSS; and, unless ``--skip-train``, a full ``rasa train``.
+
+Usage: python scripts/bench.py [--requests 300] [--skip-train] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.system import System  # noqa: E402
+
+CONCURRENCY = 10
+
+
+def test_sentences() -> list[str]:
+    data = yaml.safe_load((ROOT / "tests/data/nlu_test.yml").read_text("utf-8"))
+    return [line[2:].strip() for block in data["nlu"] for line in block["examples"].splitlines() if line]
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ms = [v * 1000 for v in values]
+    return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
+
+
+def timed(client: httpx.Client, url: str, body: dict) -> float:
+    started = time.perf_counter()
+    response = client.post(url, json=body)
+    elapsed = time.perf_counter() - started
+    response.raise_for_status()
+    return elapsed
+
+
+def latencies(system: System, sentences: list[str], count: int) -> dict[str, dict[str, float]]:
+    """Interleaved sequential calls, so all three routes see the same machine state."""
+    results: dict[str, list[float]] = {"rasa_model_parse": [], "api_nlu_parse": [], "api_chat": []}
+    with httpx.Client(timeout=30) as client:
+        for i in range(count):
+            text = sentences[i % len(sentences)]
+            results["rasa_model_parse"].append(
+                timed(client, f"{system.rasa_url}/model/parse", {"text": text})
+            )
+            results["api_nlu_parse"].append(
+                timed(client, f"{system.gateway_url}/api/nlu/parse", {"text": text})
+            )
+            body = {"sender_id": f"bench-{i % 50}", "text": text}
+            results["api_chat"].append(timed(client, f"{system.gateway_url}/api/chat", body))
+    return {name: summary(values) for name, values in results.items()}
+
+
+async def throughput(url: str, make_body, total: int) -> dict[str, float]:
+    """Requests per second and errors with CONCURRENCY clients sharing ``total`` requests."""
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(total):
+        queue.put_nowait(i)
+    errors = 0
+
+    async def client_loop(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while not queue.empty():
+            i = queue.get_nowait()
+            response = await client.post(url, json=make_body(i))
+            errors += response.status_code != 200
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=60) as client:
+        await asyncio.gather(*(client_loop(client) for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    return {"requests": total, "per_second": round(total / elapsed, 1), "errors": errors}
+
+
+def train_seconds() -> float:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [str(ROOT / ".venv-rasa/bin/rasa"), "train", "--data", "data", "build/nlu", "--out", out,
+             "--force", "--quiet"],
+            cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+        return round(time.perf_counter() - started, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--skip-train", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    sentences = test_sentences()
+    figures: dict = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        system = System(Path(workdir))
+        try:
+            system.start_rasa()
+            figures["rasa_cold_start_s"] = round(system.wait_until_rasa_parses(), 1)
+            system.start()
+            latencies(system, sentences, 20)  # warm-up
+            figures["latency"] = latencies(system, sentences, args.requests)
+            figures["throughput_10_clients"] = {
+                "api_nlu_parse": asyncio.run(
+                    throughput(
+                        f"{system.gateway_url}/api/nlu/parse",
+                        lambda i: {"text": sentences[i % len(sentences)]},
+                        args.requests,
+                    )
+                ),
+                "api_chat": asyncio.run(
+                    throughput(
+                        f"{system.gateway_url}/api/chat",
+                        lambda i: {
+                            "sender_id": f"load-{uuid.uuid4().hex[:8]}",
+                            "text": sentences[i % len(sentences)],
+                        },
+                        args.requests,
+                    )
+                ),
+            }
+            figures["rss_mb"] = {name: round(system.rss_mb(name)) for name in ("rasa", "actions", "gateway")}
+        finally:
+            system.stop_all()
+    if not args.skip_train:
+        figures["rasa_train_s"] = train_seconds()
+
+    lat = figures["latency"]
+    figures["gateway_overhead_ratio_p95"] = round(
+        lat["api_nlu_parse"]["p95_ms"] / lat["rasa_model_parse"]["p95_ms"], 2
+    )
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
