@@ -47,3 +47,23 @@ class Message(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
     __mapper_args__: ClassVar[dict] = {"eager_defaults": True}
+
+
+class LineEvent(Base):
+    """A LINE webhook event taken for handling; the unique id makes each event handled once."""
+
+    __tablename__ = "line_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LineFollower(Base):
+    """Whether a LINE user follows the account; unfollowed users get nothing until they follow again."""
+
+    __tablename__ = "line_followers"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    following: Mapped[bool]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the deciding event

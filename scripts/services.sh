@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 mkdir -p var/run var/log
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=$PWD SQLALCHEMY_SILENCE_UBER_WARNING=1
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
+# The action server and the gateway share a secret for /internal; a fresh one each start
+# unless the environment sets it.
+export CHIZAI_INTERNAL_TOKEN=${CHIZAI_INTERNAL_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
+export CHIZAI_GATEWAY_URL=${CHIZAI_GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
 GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
 
 start_one() {  # name, command...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -31,6 +32,8 @@ class System:
     actions_port: int = field(default_factory=free_port)
     gateway_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # merged last into every service's env
+    internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     @property
     def gateway_url(self) -> str:
@@ -54,6 +57,9 @@ class System:
             "CHIZAI_DATABASE_URL": self.database_url,
             "CHIZAI_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "CHIZAI_ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
+            "CHIZAI_GATEWAY_URL": self.gateway_url,
+            "CHIZAI_INTERNAL_TOKEN": self.internal_token,
+            **self.extra_env,
         }
 
     def _endpoints(self) -> Path:
@@ -88,11 +94,15 @@ class System:
         )  # fmt: skip
         if "rasa" not in self.processes:
             self.start_rasa()
+        self.start_gateway()
+        self.wait_until_healthy()
+
+    def start_gateway(self) -> None:
+        """Spawn the gateway on its port (``wait_until_healthy`` waits for it to be ready)."""
         self._spawn(
             "gateway",
             str(ROOT / ".venv/bin/python"), "-m", "bot", "serve", "--port", str(self.gateway_port),
         )  # fmt: skip
-        self.wait_until_healthy()
 
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS

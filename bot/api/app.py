@@ -11,7 +11,8 @@ from fastapi import FastAPI
 
 from bot.api import metrics
 from bot.api.errors import install_error_handlers
-from bot.api.routes import chat, health, nlu
+from bot.api.routes import chat, health, internal, line, nlu, web
+from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
 from bot.core.db import migrate
 from bot.services.assistant import Assistant
@@ -22,6 +23,7 @@ from bot.services.rasa_client import RasaClient
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     await to_thread.run_sync(migrate)
+    await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
     async with httpx.AsyncClient(limits=limits) as http:
         app.state.rasa = RasaClient(settings, http)
@@ -34,6 +36,6 @@ def create_app() -> FastAPI:
     app = FastAPI(title="chizai-bot gateway", lifespan=lifespan)
     install_error_handlers(app)
     metrics.install_metrics(app)
-    for module in (health, nlu, chat, metrics):
+    for module in (health, nlu, chat, internal, web, line, metrics):
         app.include_router(module.router)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +24,16 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
     db_retry_attempts: int = 3
+    # The sourced facts and the catalogue seed (../shared/content beside the repository).
+    content_dir: Path = ROOT.parent / "shared" / "content"
+    # Shared secret of the action server and the gateway's /internal API; unset = API closed.
+    internal_token: SecretStr | None = None
+    # LINE Messaging API channel: secrets under LINE's own names (no prefix); unset = LINE off.
+    line_channel_secret: SecretStr | None = Field(default=None, validation_alias="LINE_CHANNEL_SECRET")
+    line_channel_access_token: SecretStr | None = Field(
+        default=None, validation_alias="LINE_CHANNEL_ACCESS_TOKEN"
+    )
+    line_api_base_url: str = "https://api.line.me"
 
 
 @lru_cache

@@ -7,20 +7,19 @@ from typing import Any
 
 from anyio import to_thread
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from bot.core.db import with_retries
+from bot.escalation import messages as handoff
+from bot.escalation.service import is_bot_paused, resume_bot
 from bot.services import transcript
 from bot.services.rasa_client import EngineUnavailable, RasaClient
 from bot.services.visitor_input import VisitorText
 from bot.text import replies
+from bot.text.messages import BotMessage, Button, bot_message
 
 logger = logging.getLogger(__name__)
-
-BotMessage = dict[str, Any]
-
-
-def bot_message(text: str, buttons: list[dict[str, str]] | None = None) -> BotMessage:
-    """A reply in the shape every channel renders: text plus buttons."""
-    return {"text": text, "buttons": list(buttons or [])}
+RESTART = "/restart"
 
 
 def _from_engine(raw_replies: list[dict[str, Any]]) -> list[BotMessage]:
@@ -30,7 +29,7 @@ def _from_engine(raw_replies: list[dict[str, Any]]) -> list[BotMessage]:
         text = reply.get("text")
         if not text:
             continue
-        buttons = [
+        buttons: list[Button] = [
             {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
             for b in reply.get("buttons") or []
         ]
@@ -47,12 +46,14 @@ class Assistant:
     async def reply(self, sender_id: str, channel: str, text: VisitorText) -> list[BotMessage]:
         """The bot's replies to ``text``; a polite message whenever something is down."""
         try:
-            message_id = await to_thread.run_sync(
-                transcript.record_visitor_message, sender_id, channel, text.original
-            )
+            message_id, held = await to_thread.run_sync(_record, sender_id, channel, text)
         except SQLAlchemyError:
             logger.exception("could not record a message from %s", sender_id)
             return [bot_message(replies.STORE_UNAVAILABLE)]
+        if held:
+            messages = [handoff.paused()]
+            await self._record_outcome(message_id, "held_for_staff", messages)
+            return messages
 
         status = "answered"
         try:
@@ -63,8 +64,28 @@ class Assistant:
         if not messages:
             messages = [bot_message(replies.NO_REPLY, replies.NEXT_STEP_BUTTONS)]
 
+        await self._record_outcome(message_id, status, messages)
+        return messages
+
+    @staticmethod
+    async def _record_outcome(message_id: int, status: str, messages: list[BotMessage]) -> None:
         try:
             await to_thread.run_sync(transcript.record_outcome, message_id, status, messages)
         except SQLAlchemyError:
             logger.exception("could not record the replies to message %s", message_id)
-        return messages
+
+
+def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, bool]:
+    """Store the visitor's message; True when the conversation is held for staff.
+
+    Starting over (``/restart``) releases a held conversation so the bot answers again.
+    """
+
+    def work(session: Session) -> tuple[int, bool]:
+        message_id = transcript.add_visitor_message(session, sender_id, channel, text.original)
+        if text.normalized == RESTART:
+            resume_bot(session, sender_id)
+            return message_id, False
+        return message_id, is_bot_paused(session, sender_id)
+
+    return with_retries(work)

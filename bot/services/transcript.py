@@ -22,17 +22,13 @@ def _conversation(session: Session, sender_id: str, channel: str) -> Conversatio
     return conversation
 
 
-def record_visitor_message(sender_id: str, channel: str, text: str) -> int:
+def add_visitor_message(session: Session, sender_id: str, channel: str, text: str) -> int:
     """Store a visitor's message with status ``received``; returns its id."""
-
-    def work(session: Session) -> int:
-        conversation = _conversation(session, sender_id, channel)
-        message = Message(conversation=conversation, direction="visitor", text=text, status="received")
-        session.add(message)
-        session.flush()
-        return message.id
-
-    return with_retries(work)
+    conversation = _conversation(session, sender_id, channel)
+    message = Message(conversation=conversation, direction="visitor", text=text, status="received")
+    session.add(message)
+    session.flush()
+    return message.id
 
 
 def record_outcome(

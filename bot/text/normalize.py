@@ -61,11 +61,18 @@ def to_hiragana(text: str) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
+_CONTENT_POS = ("名詞", "動詞", "形容詞", "接頭辞")
+_LIGHT_WORDS = frozenset(
+    {"する", "ある", "いる", "なる", "ない", "こと", "もの", "よう", "ため", "れる", "られる"}
+)
+
+
+@lru_cache(maxsize=2)
+def _tokenizer(mode: str = "C"):
+    """A Sudachi tokenizer (core dictionary) in split mode ``mode``, loaded once."""
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(mode=SplitMode.C)
+    return Dictionary(dict="core").tokenizer(mode=getattr(SplitMode, mode))
 
 
 def reading(text: str) -> str:
@@ -82,3 +89,16 @@ def normalized_tokens(text: str) -> list[str]:
 def search_key(text: str) -> str:
     """A key for matching names and phrases regardless of spelling variants."""
     return "".join(normalized_tokens(text)).lower()
+
+
+def content_words(text: str) -> list[str]:
+    """Normalized forms of the nouns, verbs and adjectives in ``text``, finely split (mode A).
+
+    外国特許出願費用助成 → 外国, 特許, 出願, 費用, 助成: the unit catalogue and FAQ search match on.
+    """
+    words = []
+    for m in _tokenizer("A").tokenize(normalize(text)):
+        word = m.normalized_form().lower()
+        if m.part_of_speech()[0] in _CONTENT_POS and word not in _LIGHT_WORDS:
+            words.append(word)
+    return words

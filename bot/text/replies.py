@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-NEXT_STEP_BUTTONS = [
+from bot.text.messages import Button
+
+NEXT_STEP_BUTTONS: list[Button] = [
     {"title": "相談を予約する", "payload": "/book_consultation"},
     {"title": "支援制度を見る", "payload": "/ask_program"},
     {"title": "担当者と話す", "payload": "/request_human"},

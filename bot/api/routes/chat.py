@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 
 from bot.api.deps import AssistantDep, SettingsDep
 from bot.api.openapi import text_body
-from bot.services.assistant import bot_message
 from bot.services.visitor_input import InputError, check_text, read_json_object
 from bot.text import replies
+from bot.text.messages import bot_message
 
 router = APIRouter()
 _SENDER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")

@@ -1,0 +1,60 @@
+"""Topic and program answers, built by the gateway from sourced content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.gateway import GatewayError, apologise, call, relay
+
+CONTACT_FORM = "contact_form"
+
+
+class ActionAnswerTopic(Action):
+    """FAQ answer for a topic question; an urgent matter also starts a hand-off."""
+
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        message = tracker.latest_message
+        payload = {
+            "sender_id": tracker.sender_id,
+            "intent": message.get("intent", {}).get("name", ""),
+            "text": message.get("text") or "",
+        }
+        try:
+            answer = await call("/answers/topic", payload)
+        except GatewayError:
+            apologise(dispatcher)
+            return []
+        relay(dispatcher, answer["messages"])
+        return [FollowupAction(CONTACT_FORM)] if answer.get("needs_contact") else []
+
+
+class ActionProgramInfo(Action):
+    """The program the visitor means, or the programs to choose from."""
+
+    def name(self) -> str:
+        return "action_program_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        payload = {
+            "sender_id": tracker.sender_id,
+            "text": tracker.latest_message.get("text") or "",
+            "program": next(tracker.get_latest_entity_values("program"), None),
+        }
+        try:
+            answer = await call("/answers/program", payload)
+        except GatewayError:
+            apologise(dispatcher)
+            return []
+        relay(dispatcher, answer["messages"])
+        return []

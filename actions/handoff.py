@@ -1,0 +1,124 @@
+"""Hand-offs to staff: the escalation itself, the fallback count, and the contact form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.gateway import GatewayError, apologise, call, relay
+
+CONTACT_FORM = "contact_form"
+FALLBACK = "nlu_fallback"
+CONTACT_SLOTS = ("contact_consent", "contact_name", "contact_detail")
+INVALID_CONTACT = (
+    "電話番号またはメールアドレスとして確認できませんでした。"
+    "お手数ですが、例のような形でもう一度入力してください(例: 03-1234-5678 / name@example.com)。"
+)
+
+
+async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
+    payload = {
+        "sender_id": tracker.sender_id,
+        "reason": reason,
+        "text": tracker.latest_message.get("text") or "",
+    }
+    try:
+        answer = await call("/escalations", payload)
+    except GatewayError:
+        apologise(dispatcher)
+        return []
+    relay(dispatcher, answer["messages"])
+    return [FollowupAction(CONTACT_FORM)] if answer.get("needs_contact") else []
+
+
+class ActionEscalate(Action):
+    """The visitor asked for a person."""
+
+    def name(self) -> str:
+        return "action_escalate"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return await escalate(dispatcher, tracker, "requested_human")
+
+
+class ActionHandleFallback(Action):
+    """Ask to rephrase after one failed understanding; hand off after two in a row."""
+
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intents = [
+            (event.get("parse_data") or {}).get("intent", {}).get("name")
+            for event in tracker.events
+            if event.get("event") == "user"
+        ]
+        if intents[-2:] == [FALLBACK, FALLBACK]:
+            return await escalate(dispatcher, tracker, "repeated_fallback")
+        dispatcher.utter_message(response="utter_clarify")
+        return []
+
+
+class ValidateContactForm(FormValidationAction):
+    """Consent first; name and contact only when the visitor agreed."""
+
+    def name(self) -> str:
+        return "validate_contact_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("contact_consent") is False:
+            return ["contact_consent"]
+        return domain_slots
+
+    async def validate_contact_detail(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, str | None]:
+        try:
+            result = await call("/contact/check", {"text": str(value)[:2000]})
+        except GatewayError:
+            apologise(dispatcher)
+            return {"contact_detail": None}
+        if not result.get("valid"):
+            dispatcher.utter_message(text=INVALID_CONTACT)
+            return {"contact_detail": None}
+        return {"contact_detail": " / ".join(v for v in (result.get("phone"), result.get("email")) if v)}
+
+
+class ActionFinishHandoff(Action):
+    """Hand the contact (or the refusal) to the gateway, which pauses the bot for staff."""
+
+    def name(self) -> str:
+        return "action_finish_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        consent = bool(tracker.get_slot("contact_consent"))
+        payload = {
+            "sender_id": tracker.sender_id,
+            "consent": consent,
+            "name": tracker.get_slot("contact_name") if consent else None,
+            "contact": tracker.get_slot("contact_detail") if consent else None,
+        }
+        try:
+            answer = await call("/escalations/contact", payload)
+        except GatewayError:
+            apologise(dispatcher)
+        else:
+            relay(dispatcher, answer["messages"])
+        # Contact details live in the gateway's store only, not in the engine's tracker.
+        return [SlotSet(slot, None) for slot in CONTACT_SLOTS]

@@ -1,0 +1,76 @@
+"""The website channel: the demo page, the embeddable chat widget and a visitor's history."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.api.errors import error_response
+from bot.api.routes.chat import _SENDER_ID as SENDER_ID_PATTERN
+from bot.services import transcript
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
+WIDGET_CACHE = "public, max-age=300"
+# The demo page runs no inline script; the widget adds its own <style> inside its shadow root.
+DEMO_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+WEB_PREFIX = "web-"  # only website conversations can be read back through this channel
+INVALID_SENDER = "会話を特定できませんでした。お手数ですが、ページを再読み込みしてください。"
+HISTORY_UNAVAILABLE = (
+    "申し訳ありません。ただいま会話の履歴を読み込めません。少し時間をおいて、もう一度お試しください。"
+)
+
+
+@router.get("/", include_in_schema=False)
+async def demo_page() -> FileResponse:
+    """A demo page of the center's website with the widget on it."""
+    headers = {"Cache-Control": WIDGET_CACHE, "Content-Security-Policy": DEMO_POLICY}
+    return FileResponse(STATIC / "demo.html", media_type="text/html; charset=utf-8", headers=headers)
+
+
+@router.get("/widget.js", include_in_schema=False)
+async def widget_script() -> FileResponse:
+    """The embeddable widget: ``<script src=".../widget.js" defer></script>``."""
+    headers = {"Cache-Control": WIDGET_CACHE, "X-Content-Type-Options": "nosniff"}
+    return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8", headers=headers)
+
+
+def _as_utc(created_at: str) -> str:
+    """An ISO timestamp with its offset (the store keeps UTC, SQLite drops the zone)."""
+    moment = datetime.fromisoformat(created_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
+def _web_history(sender_id: str) -> list[dict[str, Any]]:
+    """The turns of a website conversation, oldest first; empty for any other channel's id."""
+    if not sender_id.startswith(WEB_PREFIX):
+        return []
+    return [{**turn, "created_at": _as_utc(turn["created_at"])} for turn in transcript.transcript(sender_id)]
+
+
+@router.get("/api/chat/history")
+async def chat_history(sender_id: str = "") -> JSONResponse:
+    """A visitor's conversation so far, so the widget survives a reload or a second tab."""
+    if not SENDER_ID_PATTERN.fullmatch(sender_id):
+        return error_response(400, "invalid_sender_id", INVALID_SENDER)
+    try:
+        messages = await to_thread.run_sync(_web_history, sender_id)
+    except SQLAlchemyError:
+        logger.exception("could not read the history of %s", sender_id)
+        return error_response(503, "history_unavailable", HISTORY_UNAVAILABLE)
+    body = {"sender_id": sender_id, "messages": messages}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})

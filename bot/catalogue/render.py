@@ -1,0 +1,66 @@
+"""How a program reaches a visitor: a short card with its year, sources and unknowns."""
+
+from __future__ import annotations
+
+from bot.catalogue.models import Program
+from bot.text.messages import BotMessage, Button, bot_message
+
+CENTER_PAGE = "http://www.tokyo-kosha.or.jp/chizai/service/index.html"
+OFFICIAL_HOST = "tokyo-kosha.or.jp"
+PRIOR_CONSULTATION_MARK = "公社知財相談"
+MAX_LIST_BUTTONS = 8
+
+_FIELDS = (("summary", "支援内容"), ("eligibility", "対象"), ("rate", "助成率"), ("limit", "上限額"))
+
+
+def official_page(program: Program) -> str:
+    """The program's own page when it is the center's, else the center's service page."""
+    if program.source_url and OFFICIAL_HOST in program.source_url:
+        return program.source_url
+    return CENTER_PAGE
+
+
+def program_card(program: Program) -> BotMessage:
+    """The details of one program, saying plainly what is not known."""
+    lines = [f"【{program.name}】"]
+    unknown = []
+    for field, label in _FIELDS:
+        value = getattr(program, field)
+        if value:
+            lines.append(f"・{label}: {value}")
+        else:
+            unknown.append(label)
+    lines.append(f"・募集期間: {program.application_period}" if program.application_period else "")
+    if not program.application_period:
+        unknown.append("募集期間")
+    if program.as_of:
+        lines.append(f"({program.as_of}の情報です)")
+    if unknown:
+        lines.append(f"次の項目は、確認できた情報がありません: {'、'.join(unknown)}。")
+    if program.third_party:
+        lines.append(
+            "※金額などは第三者のサイトに掲載された情報です。公式ページまたは知的財産相談で最新の内容をご確認ください。"
+        )
+    if PRIOR_CONSULTATION_MARK in (program.eligibility or ""):
+        lines.append("※申請日以前に、申請内容について公社の知財相談を受けていることが要件です。")
+    if program.source_url:
+        lines.append(f"出典: {program.source_url}")
+    buttons: list[Button] = [
+        {"title": "相談を予約する", "payload": "/book_consultation"},
+        {"title": "公式ページ", "payload": official_page(program)},
+        {"title": "他の制度", "payload": "/ask_program"},
+    ]
+    return bot_message("\n".join(line for line in lines if line), buttons)
+
+
+def program_list(programs: list[Program], intro: str) -> BotMessage:
+    """A choice between programs, each a button that asks for its card."""
+    return bot_message(intro, [program_button(p) for p in programs[:MAX_LIST_BUTTONS]])
+
+
+def program_button(program: Program) -> Button:
+    """A button that asks for ``program``'s card."""
+    return {
+        "title": program.name.removesuffix("事業"),
+        "payload": f'/ask_program{{"program":"{program.id}"}}',
+    }

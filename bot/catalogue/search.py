@@ -1,0 +1,70 @@
+"""Find the programs a visitor means, by Sudachi-normalised words (not exact strings)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.catalogue.models import Program
+from bot.core.config import ROOT
+from bot.text.normalize import content_words
+
+ENTITIES = ROOT / "data" / "entities"
+NAME_WEIGHT, SUMMARY_WEIGHT = 3.0, 1.0
+MIN_SCORE = 2.0
+CLEAR_WINNER_RATIO = 1.5
+
+
+@lru_cache
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text("utf-8")) or {}
+
+
+def search_words(text: str) -> list[str]:
+    """Content words of ``text`` with everyday words mapped to the catalogue's own."""
+    synonyms = _yaml(ENTITIES / "search_synonyms.yml")
+    return [synonyms.get(word, word) for word in content_words(text)]
+
+
+@dataclass(frozen=True)
+class Match:
+    program: Program
+    score: float
+
+
+def _document(program: Program) -> Counter[str]:
+    aliases = _yaml(ENTITIES / "program_aliases.yml").get(program.id, [])
+    weights: Counter[str] = Counter()
+    for text, weight in [(program.name, NAME_WEIGHT), *((a, NAME_WEIGHT) for a in aliases)]:
+        for word in set(search_words(text)):
+            weights[word] = max(weights[word], weight)
+    for word in set(search_words(program.summary or "")):
+        weights[word] = max(weights[word], SUMMARY_WEIGHT)
+    return weights
+
+
+def rank(query: str, programs: Iterable[Program]) -> list[Match]:
+    """Programs matching ``query``, best first (an IDF-weighted overlap of words)."""
+    documents = {program.id: (program, _document(program)) for program in programs}
+    if not documents:
+        return []
+    frequency = Counter(word for _, doc in documents.values() for word in doc)
+    idf = {word: math.log(1 + len(documents) / count) for word, count in frequency.items()}
+    words = set(search_words(query))
+    matches = [
+        Match(program, sum(doc[w] * idf[w] for w in words if w in doc)) for program, doc in documents.values()
+    ]
+    return sorted((m for m in matches if m.score >= MIN_SCORE), key=lambda m: -m.score)
+
+
+def best(matches: list[Match]) -> Program | None:
+    """The one program a query clearly means, if there is one."""
+    if len(matches) == 1 or (len(matches) > 1 and matches[0].score >= CLEAR_WINNER_RATIO * matches[1].score):
+        return matches[0].program
+    return None

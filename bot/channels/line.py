@@ -1,0 +1,415 @@
+"""The LINE channel: webhook events in, the assistant's answers out as LINE messages.
+
+The route (``bot/api/routes/line.py``) checks the signature and answers LINE at once; the events
+are handled here afterwards. Each event is handled once (``webhookEventId``); text messages and
+quick-reply presses go through the same input checks and the same assistant as the web chat;
+everything else gets a polite answer. Answers use the reply token, with a push message when LINE
+refuses the token, and are retried with backoff on 429 and 5xx. No profile data is fetched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Literal
+
+import aiohttp
+from anyio import to_thread
+from linebot.v3.messaging import (
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    PostbackAction,
+    PushMessageRequest,
+    QuickReply,
+    QuickReplyItem,
+    ReplyMessageRequest,
+    TextMessage,
+)
+from linebot.v3.messaging.exceptions import ApiException
+from linebot.v3.webhooks import (
+    AudioMessageContent,
+    Event,
+    EventMode,
+    FileMessageContent,
+    FollowEvent,
+    ImageMessageContent,
+    LocationMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    StickerMessageContent,
+    TextMessageContent,
+    UnfollowEvent,
+    UserSource,
+    VideoMessageContent,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.core.db import with_retries
+from bot.models import LineEvent, LineFollower
+from bot.services.assistant import Assistant
+from bot.services.visitor_input import InputError, Problem, check_text
+from bot.text import replies
+from bot.text.messages import BotMessage, Button, bot_message
+
+logger = logging.getLogger(__name__)
+
+# Limits of the Messaging API.
+MAX_MESSAGES = 5  # per reply or push
+MAX_TEXT_CHARS = 5000  # per text message
+MAX_QUICK_REPLIES = 13
+MAX_LABEL_CHARS = 20
+MAX_POSTBACK_DATA_CHARS = 300
+
+FOLLOW_GREETING = (
+    "友だち追加ありがとうございます。東京都知的財産総合センターのチャットボットです。\n"
+    "特許・実用新案・意匠・商標・著作権・営業秘密・知財の契約・権利侵害についての一般的なご質問にお答えし、"
+    "当センターの支援制度や相談のご予約をご案内します。\n"
+    "ご質問を文字で送っていただくか、下のボタンからお選びください。"
+)
+UNSUPPORTED = "申し訳ありません。{kind}にはお答えできません。お手数ですが、ご質問を文字で送ってください。"
+_UNSUPPORTED_KINDS = {
+    StickerMessageContent: "スタンプ",
+    ImageMessageContent: "画像",
+    VideoMessageContent: "動画",
+    AudioMessageContent: "音声メッセージ",
+    FileMessageContent: "ファイル",
+    LocationMessageContent: "位置情報",
+}
+
+Delivery = Literal["reply", "push", "failed"]
+
+
+# --- webhook requests -------------------------------------------------------------------------
+
+
+def signature_of(secret: str, body: bytes) -> str:
+    """LINE's signature of a raw body: Base64 of its HMAC-SHA256 with the channel secret."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def signature_ok(secret: str, body: bytes, signature: str | None) -> bool:
+    """True when ``signature`` (the ``X-Line-Signature`` header) matches the raw ``body``."""
+    if not signature:
+        return False
+    return hmac.compare_digest(signature_of(secret, body).encode("ascii"), signature.encode("utf-8"))
+
+
+def parse_events(body: bytes) -> list[Event]:
+    """The events of a webhook body; raises ``ValueError`` when it is not one.
+
+    Events the SDK cannot read (new types, unexpected shapes) are logged and left out.
+    """
+    data = json.loads(body.decode("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise ValueError("not a LINE webhook body")
+    events = []
+    for raw in data["events"]:
+        try:
+            events.append(Event.from_dict(raw))
+        except (ValueError, TypeError, AttributeError):
+            kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
+            logger.warning("LINE event of type %r could not be read; skipped", kind)
+    return events
+
+
+# --- LINE messages ----------------------------------------------------------------------------
+
+
+def to_line_messages(messages: list[BotMessage]) -> list[TextMessage]:
+    """The bot's messages as at most five LINE texts, all their buttons as quick replies on the last."""
+    texts = _fit([m["text"] for m in messages if m["text"].strip()])
+    quick = quick_reply([button for m in messages for button in m["buttons"]])
+    last = len(texts) - 1
+    return [TextMessage(text=text, quick_reply=quick if i == last else None) for i, text in enumerate(texts)]
+
+
+def quick_reply(buttons: list[Button]) -> QuickReply | None:
+    """Buttons as quick replies: postbacks carrying the payload that show the title as sent text."""
+    items: list[QuickReplyItem] = []
+    seen: set[str] = set()
+    for button in buttons:
+        title, payload = button["title"].strip(), button["payload"]
+        if not title or not payload or payload in seen or len(payload) > MAX_POSTBACK_DATA_CHARS:
+            continue
+        seen.add(payload)
+        action = PostbackAction(label=_label(title), data=payload, display_text=title)
+        items.append(QuickReplyItem(action=action))
+    return QuickReply(items=items[:MAX_QUICK_REPLIES]) if items else None
+
+
+def _label(title: str) -> str:
+    return title if len(title) <= MAX_LABEL_CHARS else title[: MAX_LABEL_CHARS - 1] + "…"
+
+
+def _fit(texts: list[str]) -> list[str]:
+    """Texts cut to LINE's length limit; what goes beyond five messages is joined into the fifth."""
+    chunks = [chunk for text in texts for chunk in split_text(text)]
+    if len(chunks) <= MAX_MESSAGES:
+        return chunks
+    tail = "\n\n".join(chunks[MAX_MESSAGES - 1 :])
+    if len(tail) > MAX_TEXT_CHARS:
+        tail = tail[: MAX_TEXT_CHARS - 1] + "…"
+    return [*chunks[: MAX_MESSAGES - 1], tail]
+
+
+def split_text(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at a line break where one is near."""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind("\n", limit // 2, limit)
+        if cut < 0:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return [piece for piece in pieces if piece.strip()]
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+class SendFailed(Exception):
+    """LINE did not take a request; ``maybe_delivered`` when an earlier attempt may have arrived."""
+
+    def __init__(self, status: int | None, detail: str, maybe_delivered: bool) -> None:
+        super().__init__(f"status {status}: {detail}")
+        self.status, self.detail, self.maybe_delivered = status, detail, maybe_delivered
+
+    @property
+    def reply_token_refused(self) -> bool:
+        """LINE's answer to an expired or already used reply token."""
+        return self.status == 400 and "invalid reply token" in self.detail.lower()
+
+
+class LineSender:
+    """Sends messages to a LINE user: the reply token first, a push message when LINE refuses it."""
+
+    def __init__(
+        self,
+        api: AsyncMessagingApi,
+        attempts: int = 3,
+        backoff_seconds: float = 0.5,
+        timeout_seconds: float = 10.0,
+    ) -> None:
+        self._api = api
+        self._attempts = attempts
+        self._backoff = backoff_seconds
+        self._timeout = timeout_seconds
+
+    async def send(self, user_id: str, reply_token: str | None, messages: list[TextMessage]) -> Delivery:
+        """Deliver ``messages`` and say how."""
+        if reply_token:
+            delivery = await self._reply(reply_token, messages)
+            if delivery is not None:
+                return delivery
+        return await self._push(user_id, messages)
+
+    async def _reply(self, reply_token: str, messages: list[TextMessage]) -> Delivery | None:
+        """Reply with the token; None when LINE refused the token, so a push should follow."""
+        request = ReplyMessageRequest(reply_token=reply_token, messages=messages)
+        try:
+            await self._retrying(lambda: self._api.reply_message(request, _request_timeout=self._timeout))
+        except SendFailed as failure:
+            if not failure.reply_token_refused:
+                logger.warning("LINE reply failed: %s", failure)
+                return "failed"
+            if failure.maybe_delivered:  # an earlier attempt has probably used the token: no repeat
+                logger.info("LINE refused a reply token after an uncertain attempt; no push")
+                return "reply"
+            logger.info("LINE refused the reply token (expired or used); sending a push message")
+            return None
+        return "reply"
+
+    async def _push(self, user_id: str, messages: list[TextMessage]) -> Delivery:
+        request = PushMessageRequest(to=user_id, messages=messages)
+        retry_key = str(uuid.uuid4())  # the same key on every attempt: LINE delivers it once
+        try:
+            await self._retrying(
+                lambda: self._api.push_message(
+                    request, x_line_retry_key=retry_key, _request_timeout=self._timeout
+                )
+            )
+        except SendFailed as failure:
+            if failure.status == 409:  # an earlier attempt with this retry key was accepted
+                return "push"
+            logger.warning("LINE push failed: %s", failure)
+            return "failed"
+        return "push"
+
+    async def _retrying(self, call: Callable[[], Awaitable[object]]) -> None:
+        """Await ``call()``, trying again after a pause on 429, 5xx and network errors."""
+        maybe_delivered = False
+        for attempt in range(1, self._attempts + 1):
+            try:
+                await call()
+                return
+            except ApiException as error:
+                failure = SendFailed(error.status, _detail(error), maybe_delivered)
+                if not _retryable(error.status):
+                    raise failure from error
+                maybe_delivered = maybe_delivered or error.status >= 500
+            except (aiohttp.ClientError, TimeoutError) as error:
+                maybe_delivered = True
+                failure = SendFailed(None, repr(error), maybe_delivered)
+            if attempt < self._attempts:
+                pause = self._backoff * 2 ** (attempt - 1)
+                logger.info("LINE API did not take the request (%s); trying again in %.1f s", failure, pause)
+                await asyncio.sleep(pause)
+        raise failure
+
+
+def _retryable(status: int | None) -> bool:
+    return status is not None and (status == 429 or status >= 500)
+
+
+def _detail(error: ApiException) -> str:
+    body = error.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return str(body or error.reason or "")
+
+
+@asynccontextmanager
+async def line_sender(base_url: str, access_token: str) -> AsyncIterator[LineSender]:
+    """A sender with its own connection pool to the Messaging API at ``base_url``, closed on exit."""
+    configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)
+    async with AsyncApiClient(configuration) as client:
+        yield LineSender(AsyncMessagingApi(client))
+
+
+# --- what was handled, who follows ------------------------------------------------------------
+
+
+def claim_event(webhook_event_id: str) -> bool:
+    """Record that an event is being handled; False when it was before (a redelivery or a replay)."""
+
+    def work(session: Session) -> None:
+        session.add(LineEvent(webhook_event_id=webhook_event_id))
+        session.flush()
+
+    try:
+        with_retries(work)
+    except IntegrityError:
+        return False
+    return True
+
+
+def set_following(user_id: str, following: bool, at: datetime) -> None:
+    """Record a follow or an unfollow, unless a later one is recorded already (events can come late)."""
+
+    def work(session: Session) -> None:
+        row = session.get(LineFollower, user_id)
+        if row is None:
+            session.add(LineFollower(user_id=user_id, following=following, updated_at=at))
+        elif _as_utc(row.updated_at) <= at:
+            row.following, row.updated_at = following, at
+
+    with_retries(work)
+
+
+def is_following(user_id: str) -> bool:
+    """False only for a user whose last recorded event was an unfollow."""
+
+    def work(session: Session) -> bool:
+        row = session.get(LineFollower, user_id)
+        return row is None or row.following
+
+    return with_retries(work)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; everything stored here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+class LineChannel:
+    """Handles the events of one webhook call, after LINE has had its 200."""
+
+    def __init__(self, assistant: Assistant, sender: LineSender, max_chars: int) -> None:
+        self._assistant = assistant
+        self._sender = sender
+        self._max_chars = max_chars
+
+    async def handle(self, events: list[Event]) -> None:
+        """Each user's events in order, different users side by side."""
+        by_user: dict[str, list[Event]] = {}
+        for event in events:
+            user_id = _one_to_one_user(event)
+            if user_id is None or event.mode == EventMode.STANDBY:
+                logger.info("LINE %s event outside an active one-to-one chat; ignored", event.type)
+                continue
+            by_user.setdefault(user_id, []).append(event)
+        await asyncio.gather(*(self._handle_in_order(user, queue) for user, queue in by_user.items()))
+
+    async def _handle_in_order(self, user_id: str, events: list[Event]) -> None:
+        for event in events:
+            try:
+                await self._handle(user_id, event)
+            except Exception:
+                logger.exception("LINE event %s could not be handled", event.webhook_event_id)
+
+    async def _handle(self, user_id: str, event: Event) -> None:
+        if event.delivery_context.is_redelivery:
+            logger.info("LINE event %s is a redelivery", event.webhook_event_id)
+        if not await to_thread.run_sync(claim_event, event.webhook_event_id):
+            logger.info("LINE event %s was handled before; skipped", event.webhook_event_id)
+            return
+        if isinstance(event, FollowEvent | UnfollowEvent):
+            await self._follow_changed(user_id, event)
+        elif await to_thread.run_sync(is_following, user_id):
+            answer = await self._answer(user_id, event)
+            if answer:
+                await self._send(user_id, getattr(event, "reply_token", None), answer)
+
+    async def _follow_changed(self, user_id: str, event: FollowEvent | UnfollowEvent) -> None:
+        following = isinstance(event, FollowEvent)
+        moment = datetime.fromtimestamp(event.timestamp / 1000, UTC)
+        await to_thread.run_sync(set_following, user_id, following, moment)
+        if isinstance(event, FollowEvent):
+            greeting = [bot_message(FOLLOW_GREETING, replies.NEXT_STEP_BUTTONS)]
+            await self._send(user_id, event.reply_token, greeting)
+
+    async def _answer(self, user_id: str, event: Event) -> list[BotMessage]:
+        """What the bot says to a message or a quick-reply press (nothing to other events)."""
+        if isinstance(event, PostbackEvent):
+            return await self._ask(user_id, event.postback.data)
+        if not isinstance(event, MessageEvent):
+            return []
+        if isinstance(event.message, TextMessageContent):
+            return await self._ask(user_id, event.message.text)
+        kind = _UNSUPPORTED_KINDS.get(type(event.message), "このメッセージ")
+        return [bot_message(UNSUPPORTED.format(kind=kind), replies.NEXT_STEP_BUTTONS)]
+
+    async def _ask(self, user_id: str, text: str) -> list[BotMessage]:
+        """The assistant's answer, after the same input checks as the web chat."""
+        try:
+            visitor_text = check_text(text, self._max_chars)
+        except InputError as error:
+            buttons = replies.NEXT_STEP_BUTTONS if error.problem is Problem.EMPTY else []
+            return [bot_message(error.problem.message(self._max_chars), buttons)]
+        return await self._assistant.reply(user_id, "line", visitor_text)
+
+    async def _send(self, user_id: str, reply_token: str | None, messages: list[BotMessage]) -> None:
+        line_messages = to_line_messages(messages)
+        if line_messages:
+            await self._sender.send(user_id, reply_token, line_messages)
+
+
+def _one_to_one_user(event: Event) -> str | None:
+    """The user of a one-to-one chat (group and room chats are not served)."""
+    source = getattr(event, "source", None)
+    return source.user_id if isinstance(source, UserSource) else None

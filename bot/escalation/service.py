@@ -1,0 +1,91 @@
+"""The rules of a hand-off: one open escalation per conversation, contact only with consent,
+the bot paused until staff close it or the visitor starts over."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.escalation.models import Escalation, EscalationEvent
+from bot.models import Conversation, utcnow
+from bot.text.contact import Contact
+
+VISITOR = "visitor"
+BOT = "bot"
+
+
+def _open_for(session: Session, sender_id: str) -> Escalation | None:
+    return session.scalar(
+        select(Escalation)
+        .where(Escalation.sender_id == sender_id, Escalation.status != "closed")
+        .order_by(Escalation.id.desc())
+    )
+
+
+def _log(session: Session, escalation: Escalation, actor: str, action: str, note: str | None = None) -> None:
+    session.add(EscalationEvent(escalation_id=escalation.id, actor=actor, action=action, note=note))
+
+
+def open_escalation(session: Session, sender_id: str, reason: str, trigger_text: str | None) -> Escalation:
+    """The conversation's open escalation, created (or raised to high priority) as needed."""
+    priority = "high" if reason == "urgent" else "normal"
+    escalation = _open_for(session, sender_id)
+    if escalation is not None:
+        if priority == "high" and escalation.priority != "high":
+            escalation.priority, escalation.reason = "high", reason
+            _log(session, escalation, BOT, "raised", trigger_text)
+        return escalation
+    channel = session.scalar(select(Conversation.channel).where(Conversation.sender_id == sender_id))
+    escalation = Escalation(
+        sender_id=sender_id,
+        channel=channel or "web",
+        reason=reason,
+        priority=priority,
+        trigger_text=trigger_text,
+    )
+    session.add(escalation)
+    session.flush()
+    _log(session, escalation, BOT, "opened", trigger_text)
+    return escalation
+
+
+def needs_contact(escalation: Escalation) -> bool:
+    """True until the visitor has said whether staff may contact them."""
+    return escalation.contact_consent is None
+
+
+def finish_handoff(
+    session: Session, sender_id: str, contact: Contact | None, name: str | None
+) -> Escalation | None:
+    """Store the contact given with consent (or the refusal) and pause the bot."""
+    escalation = _open_for(session, sender_id)
+    if escalation is None:
+        return None
+    escalation.contact_consent = contact is not None
+    if contact is not None:
+        escalation.contact_name = name
+        escalation.contact_phone, escalation.contact_email = contact.phone, contact.email
+    escalation.bot_paused = True
+    _log(session, escalation, VISITOR, "contact_given" if contact else "contact_declined")
+    return escalation
+
+
+def is_bot_paused(session: Session, sender_id: str) -> bool:
+    """True while an open escalation holds the conversation for staff."""
+    escalation = _open_for(session, sender_id)
+    return bool(escalation and escalation.bot_paused)
+
+
+def resume_bot(session: Session, sender_id: str) -> None:
+    """The visitor starts over: the bot answers again; the escalation stays open for staff."""
+    escalation = _open_for(session, sender_id)
+    if escalation is not None and escalation.bot_paused:
+        escalation.bot_paused = False
+        _log(session, escalation, VISITOR, "restarted")
+
+
+def close_escalation(session: Session, escalation: Escalation, actor: str, resolution: str) -> None:
+    """Staff close the escalation; the bot answers the visitor again."""
+    escalation.status, escalation.resolution = "closed", resolution
+    escalation.closed_at, escalation.bot_paused = utcnow(), False
+    _log(session, escalation, actor, "closed", resolution)

@@ -1,0 +1,1 @@
+"""Grounded topic answers (patents, designs, trademarks, …) chosen by sub-topic."""

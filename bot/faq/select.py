@@ -1,0 +1,61 @@
+"""Pick the FAQ entry for a topic question: the best sub-topic by keywords, else the general one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.catalogue.search import search_words
+from bot.core.config import ROOT
+
+FAQ_FILE = ROOT / "data" / "faq" / "topics.yml"
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    intent: str
+    answer: str
+    source: str
+    keywords: frozenset[str] = field(default_factory=frozenset)
+    general: bool = False
+    related_programs: tuple[str, ...] = ()
+
+
+@lru_cache
+def load_faq(path: Path = FAQ_FILE) -> tuple[FaqEntry, ...]:
+    """All FAQ entries, keywords turned into search words once."""
+    entries = []
+    for raw in yaml.safe_load(path.read_text("utf-8")):
+        keywords = frozenset(w for k in raw.get("keywords", []) for w in search_words(str(k)))
+        entries.append(
+            FaqEntry(
+                id=raw["id"],
+                intent=raw["intent"],
+                answer=raw["answer"].strip(),
+                source=raw["source"],
+                keywords=keywords,
+                general=bool(raw.get("general")),
+                related_programs=tuple(raw.get("related_programs", [])),
+            )
+        )
+    return tuple(entries)
+
+
+def topic_intents() -> set[str]:
+    """The intents the FAQ answers."""
+    return {entry.intent for entry in load_faq()}
+
+
+def select_entry(intent: str, text: str) -> FaqEntry | None:
+    """The sub-topic whose keywords ``text`` shares most, else the intent's general entry."""
+    candidates = [e for e in load_faq() if e.intent == intent]
+    words = set(search_words(text))
+    scored = [(len(words & e.keywords), e) for e in candidates if not e.general]
+    best_score, best_entry = max(scored, key=lambda pair: pair[0], default=(0, None))
+    if best_score > 0:
+        return best_entry
+    return next((e for e in candidates if e.general), None)

@@ -1,0 +1,61 @@
+"""Grounded answers: FAQ topics and catalogue programs, as messages with next-step buttons."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.catalogue.models import Program
+from bot.catalogue.render import program_button, program_card, program_list
+from bot.catalogue.search import best, rank
+from bot.core.db import with_retries
+from bot.faq.select import select_entry
+from bot.text.messages import BotMessage, Button, bot_message
+
+BOOK = Button(title="相談を予約する", payload="/book_consultation")
+HUMAN = Button(title="担当者と話す", payload="/request_human")
+MAX_RELATED = 2
+
+NO_FAQ = "申し訳ありません。このご質問に確かな情報でお答えできません。知的財産相談でご相談ください。"
+VAGUE_PROGRAMS = "ご質問に近い支援制度は次のとおりです。詳しく知りたい制度をお選びください。"
+ALL_PROGRAMS = (
+    "当センターの主な支援制度です。詳しく知りたい制度をお選びください。"
+    "助成の申請前には、申請内容について公社の知財相談を受けていることが要件です。"
+)
+
+
+def _published(session: Session) -> list[Program]:
+    return list(session.scalars(select(Program).where(Program.published).order_by(Program.name)))
+
+
+def topic_answer(intent: str, text: str) -> list[BotMessage]:
+    """The FAQ entry for ``text``, its source, and buttons: consultation, related programs."""
+    entry = select_entry(intent, text)
+    if entry is None:
+        return [bot_message(NO_FAQ, [BOOK, HUMAN])]
+
+    def related(session: Session) -> list[Button]:
+        programs = [session.get(Program, pid) for pid in entry.related_programs[:MAX_RELATED]]
+        return [program_button(p) for p in programs if p is not None and p.published]
+
+    body = f"{entry.answer}\n(出典: {entry.source})\nご自身の案件についての判断は、知的財産相談でご相談ください。"
+    return [bot_message(body, [BOOK, *with_retries(related), HUMAN])]
+
+
+def program_answer(text: str, program_id: str | None) -> list[BotMessage]:
+    """The program the visitor means as a card; a list when the question is vague."""
+
+    def work(session: Session) -> list[BotMessage]:
+        program = session.get(Program, program_id) if program_id else None
+        if program is not None and program.published:
+            return [program_card(program)]
+        programs = _published(session)
+        matches = rank(text, programs)
+        chosen = best(matches)
+        if chosen is not None:
+            return [program_card(chosen)]
+        if matches:
+            return [program_list([m.program for m in matches], VAGUE_PROGRAMS)]
+        return [program_list(programs, ALL_PROGRAMS)]
+
+    return with_retries(work)

@@ -1,0 +1,115 @@
+"""Grounded answers and hand-offs through the real engine, action server and gateway."""
+
+import sqlite3
+import uuid
+
+import pytest
+
+from tests.integration.test_conversation import chat
+
+
+def sender() -> str:
+    return f"web-{uuid.uuid4().hex}"
+
+
+def escalations(system, sender_id):
+    with sqlite3.connect(system.database_url.removeprefix("sqlite:///")) as db:
+        return db.execute(
+            "SELECT reason, priority, status, bot_paused, contact_consent, contact_phone, contact_email"
+            " FROM escalations WHERE sender_id = ?",
+            (sender_id,),
+        ).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("特許の審査請求っていつまでにすればいい？", "出願日から3年以内"),
+        ("意匠権って何年守られますか", "出願日から最長25年"),
+        ("商標の更新手続きはいつからできますか", "満了前6か月以内"),
+        ("ホームページの写真の著作権は登録しないとダメ？", "登録などの手続は必要ありません"),
+        ("営業秘密として守られる条件を教えて", "秘密管理性・有用性・非公知性"),
+        ("共同研究の契約で気をつけることは？", "権利帰属"),
+        ("中国の模倣品への対策を考えています", "外国侵害調査費用助成事業"),
+    ],
+)
+def test_each_topic_gets_a_sourced_answer_with_next_steps(gateway, question, expected):
+    [message] = chat(gateway, question)
+    assert expected in message["text"]
+    assert "出典:" in message["text"]
+    titles = [b["title"] for b in message["buttons"]]
+    assert "相談を予約する" in titles
+
+
+def test_subsidy_question_shows_the_program_card_then_booking(gateway):
+    sender_id = sender()
+    [card] = chat(gateway, "海外で特許出したい 補助あります？", sender_id)
+    assert card["text"].startswith("【外国特許出願費用助成事業】")
+    assert "2022年度(第1回)の情報です" in card["text"]
+    assert "第三者のサイト" in card["text"]
+    assert "確認できた情報がありません: 募集期間" in card["text"]
+    assert [b["title"] for b in card["buttons"]] == ["相談を予約する", "公式ページ", "他の制度"]
+    [booking] = chat(gateway, card["buttons"][0]["payload"], sender_id)
+    assert "予約" in booking["text"]
+
+
+def test_a_vague_program_question_lists_programs_as_buttons(gateway):
+    [message] = chat(gateway, "使える補助金ってありますか")
+    assert len(message["buttons"]) >= 3
+    chosen = message["buttons"][0]
+    [card] = chat(gateway, chosen["payload"])
+    assert card["text"].startswith("【")
+
+
+def test_a_warning_letter_escalates_with_priority_and_asks_for_contact(system, gateway):
+    sender_id = sender()
+    messages = chat(gateway, "競合から警告状が届きました。回答期限は来週です", sender_id)
+    texts = "\n".join(m["text"] for m in messages)
+    assert "優先して引き継ぎました" in texts
+    assert "お約束できません" in texts
+    assert messages[-1]["buttons"][0] == {"title": "連絡先を入力する", "payload": "/affirm"}
+    assert escalations(system, sender_id) == [("urgent", "high", "open", 0, None, None, None)]
+
+    chat(gateway, "/affirm", sender_id)
+    chat(gateway, "株式会社サンプル 佐藤花子", sender_id)
+    [done] = chat(gateway, "０３－１２３４－５６７８", sender_id)
+    assert "連絡先を承りました" in done["text"]
+    assert escalations(system, sender_id) == [("urgent", "high", "open", 1, 1, "03-1234-5678", None)]
+
+    [held] = chat(gateway, "特許の期間は？", sender_id)
+    assert "担当者に引き継いでいます" in held["text"]
+    [restarted] = chat(gateway, "/restart", sender_id)
+    assert "最初からやり直します" in restarted["text"]
+    [answer] = chat(gateway, "特許の期間は？", sender_id)
+    assert "20年" in answer["text"]
+    assert escalations(system, sender_id)[0][2] == "open"
+
+
+def test_an_invalid_contact_is_asked_again(gateway):
+    sender_id = sender()
+    chat(gateway, "担当者と話したいです", sender_id)
+    chat(gateway, "/affirm", sender_id)
+    chat(gateway, "山田", sender_id)
+    [retry, *_] = chat(gateway, "12345", sender_id)
+    assert "確認できませんでした" in retry["text"]
+    [done] = chat(gateway, "yamada@example.com", sender_id)
+    assert "連絡先を承りました" in done["text"]
+
+
+def test_two_failed_understandings_in_a_row_hand_off(system, gateway):
+    sender_id = sender()
+    [first] = chat(gateway, "asdfgh", sender_id)
+    assert "読み取れませんでした" in first["text"]
+    assert escalations(system, sender_id) == []
+    messages = chat(gateway, "ほげほげ", sender_id)
+    assert "担当者に引き継ぎ" in messages[0]["text"]
+    assert escalations(system, sender_id)[0][:2] == ("repeated_fallback", "normal")
+
+
+def test_request_human_without_contact_pauses_the_bot(system, gateway):
+    sender_id = sender()
+    messages = chat(gateway, "人と話したい", sender_id)
+    assert "担当者におつなぎします" in messages[0]["text"]
+    [declined] = chat(gateway, "/deny", sender_id)
+    assert "連絡先はお預かりしません" in declined["text"]
+    assert escalations(system, sender_id) == [("requested_human", "normal", "open", 1, 0, None, None)]
