@@ -16,7 +16,7 @@ FALLBACK = "nlu_fallback"
 CONTACT_SLOTS = ("contact_consent", "contact_name", "contact_detail")
 INVALID_CONTACT = (
     "電話番号またはメールアドレスとして確認できませんでした。"
-    "お手数ですが、例のような形でもう一度入力してください(例: 03-1234-5678 / name@example.com)。"
+    "お手数ですが、もう一度入力してください(電話番号はハイフンあり・なし、どちらでも結構です)。"
 )
 
 

@@ -1,0 +1,77 @@
+"""The program catalogue: idempotent seeding with an audit trail, and search by meaning."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.catalogue.models import Program, ProgramChange
+from bot.catalogue.render import program_card
+from bot.catalogue.search import best, rank
+from bot.catalogue.seed import SEED_AUTHOR, seed_programs
+from bot.core.config import get_settings
+from bot.core.db import migrate, session_factory
+
+
+@pytest.fixture
+def session(settings_env):
+    migrate()
+    with session_factory().begin() as session:
+        yield session
+
+
+@pytest.fixture
+def programs_file():
+    return get_settings().content_dir / "programs.yml"
+
+
+def test_seeding_is_idempotent_and_audited(session, programs_file):
+    added = seed_programs(session, programs_file)
+    assert added >= 10
+    assert seed_programs(session, programs_file) == 0
+    changes = session.scalars(select(ProgramChange)).all()
+    assert len(changes) == added
+    assert {c.changed_by for c in changes} == {SEED_AUTHOR}
+
+
+def test_seeding_never_overwrites_staff_edits(session, programs_file):
+    seed_programs(session, programs_file)
+    program = session.get(Program, "tokkyo_chosa")
+    program.application_period = "staff edit"
+    seed_programs(session, programs_file)
+    assert session.get(Program, "tokkyo_chosa").application_period == "staff edit"
+
+
+def test_third_party_figures_are_flagged(session, programs_file):
+    seed_programs(session, programs_file)
+    assert session.get(Program, "gaikoku_tokkyo_shutsugan").third_party
+    assert not session.get(Program, "koryu_kenkyukai").third_party
+
+
+@pytest.mark.parametrize(
+    ("query", "program_id"),
+    [
+        ("海外で特許出したい 補助", "gaikoku_tokkyo_shutsugan"),
+        ("模倣品の調査にお金出る？", "gaikoku_shingai_chosa"),
+        ("スタートアップ向けの支援", "startup_chizai_handson"),
+        ("著作権の登録を海外でしたい", "gaikoku_chosakuken_toroku"),
+    ],
+)
+def test_search_finds_the_program_a_visitor_means(session, programs_file, query, program_id):
+    seed_programs(session, programs_file)
+    chosen = best(rank(query, session.scalars(select(Program)).all()))
+    assert chosen is not None and chosen.id == program_id
+
+
+def test_a_vague_question_matches_several_programs(session, programs_file):
+    seed_programs(session, programs_file)
+    matches = rank("補助金ありますか", session.scalars(select(Program)).all())
+    assert len(matches) > 1
+    assert best(matches) is None
+
+
+def test_the_card_says_what_is_unknown_and_where_figures_come_from(session, programs_file):
+    seed_programs(session, programs_file)
+    card = program_card(session.get(Program, "chizai_katsuyo_seihinka"))
+    assert "確認できた情報がありません: 支援内容、対象、助成率、上限額、募集期間" in card["text"]
+    assert "第三者のサイト" in card["text"]
+    consultation_required = program_card(session.get(Program, "tokkyo_chosa"))["text"]
+    assert "公社の知財相談を受けていることが要件" in consultation_required

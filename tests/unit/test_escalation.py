@@ -1,0 +1,95 @@
+"""Hand-off rules: urgency, one open escalation per conversation, pause until closed or restart."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.db import migrate, session_factory
+from bot.escalation.models import Escalation, EscalationEvent
+from bot.escalation.service import (
+    close_escalation,
+    finish_handoff,
+    is_bot_paused,
+    needs_contact,
+    open_escalation,
+    resume_bot,
+)
+from bot.escalation.urgency import urgent_reason
+from bot.text.contact import Contact, parse_contact
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他社から警告状が届きました",
+        "内容証明で通知書が来た",
+        "訴状が届いて困っています",
+        "税関で輸入が止められた",
+        "回答期限は明日までです",
+        "明後日までに返答しないといけない",
+        "うちの商品の偽物がネットで販売されている",
+    ],
+)
+def test_urgent_matters_are_recognised(text):
+    assert urgent_reason(text)
+
+
+@pytest.mark.parametrize("text", ["特許の期間は？", "警備会社の契約について", "模倣品対策の助成はありますか"])
+def test_ordinary_questions_are_not_urgent(text):
+    assert urgent_reason(text) is None
+
+
+@pytest.fixture
+def session(settings_env):
+    migrate()
+    with session_factory().begin() as session:
+        yield session
+
+
+def test_one_open_escalation_per_conversation_raised_when_urgent(session):
+    first = open_escalation(session, "web-a", "requested_human", "人と話したい")
+    again = open_escalation(session, "web-a", "urgent", "警告状が届いた")
+    assert again.id == first.id
+    assert (again.priority, again.reason) == ("high", "urgent")
+    actions = session.scalars(select(EscalationEvent.action).where(EscalationEvent.escalation_id == first.id))
+    assert list(actions) == ["opened", "raised"]
+
+
+def test_contact_only_with_consent_then_paused_until_closed(session):
+    escalation = open_escalation(session, "web-b", "requested_human", None)
+    assert needs_contact(escalation)
+    assert not is_bot_paused(session, "web-b")
+    finish_handoff(session, "web-b", Contact(email="a@example.com"), "山田")
+    assert (escalation.contact_consent, escalation.contact_email) == (True, "a@example.com")
+    assert is_bot_paused(session, "web-b")
+    close_escalation(session, escalation, "staff:sato", "電話で回答済み")
+    assert not is_bot_paused(session, "web-b")
+    assert session.scalar(select(Escalation.status).where(Escalation.id == escalation.id)) == "closed"
+    assert open_escalation(session, "web-b", "requested_human", None).id != escalation.id
+
+
+def test_declined_contact_stores_nothing_and_restart_resumes_the_bot(session):
+    escalation = open_escalation(session, "web-c", "repeated_fallback", None)
+    finish_handoff(session, "web-c", None, "should not be kept")
+    assert (escalation.contact_consent, escalation.contact_name) == (False, None)
+    assert is_bot_paused(session, "web-c")
+    resume_bot(session, "web-c")
+    assert not is_bot_paused(session, "web-c")
+    assert escalation.status == "open"
+
+
+@pytest.mark.parametrize(
+    ("text", "phone", "email"),
+    [
+        ("090-1234-5678", "090-1234-5678", None),
+        ("０３（３８３２）３６５６", "03-3832-3656", None),
+        ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ です", None, "taro@example.com"),
+        ("電話0312345678 メール a.b@example.co.jp", "03-1234-5678", "a.b@example.co.jp"),
+    ],
+)
+def test_contacts_are_validated_and_normalised(text, phone, email):
+    assert parse_contact(text) == Contact(phone=phone, email=email)
+
+
+@pytest.mark.parametrize("text", ["12345", "山田です", "taro@", "0120"])
+def test_invalid_contacts_are_refused(text):
+    assert parse_contact(text) is None

@@ -1,0 +1,128 @@
+"""No reply states an amount, date, duration, phone number or address that our sources lack.
+
+Scans every response the assistant can send: domain.yml templates, the FAQ, the gateway's
+own replies, hand-off messages, the action server's messages, and the catalogue card of
+every seeded program. Each figure must appear in ../shared/content/ or ../shared/seed/.
+"""
+
+import ast
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.catalogue.models import Program
+from bot.catalogue.render import program_card
+from bot.catalogue.seed import program_values
+from bot.core.config import ROOT, get_settings
+from bot.escalation import messages as handoff
+from bot.escalation.models import Escalation
+from bot.services import answers
+from bot.text import replies
+from bot.text.facts import fact_tokens, source_tokens
+
+JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+# Product limits we set ourselves, not facts about the center.
+OWN_FIGURES = {f"{get_settings().max_message_chars}文字"}
+
+
+@pytest.fixture(scope="module")
+def allowed() -> set[str]:
+    content = get_settings().content_dir
+    files = [*content.glob("*.md"), *content.glob("*.yml"), *(content.parent / "seed").glob("*")]
+    assert files, f"no sources found under {content}"
+    tokens = set()
+    for path in files:
+        tokens |= source_tokens(path.read_text("utf-8"))
+    return tokens
+
+
+def domain_texts() -> dict[str, str]:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
+    texts = {}
+    for name, variants in domain["responses"].items():
+        for i, variant in enumerate(variants):
+            buttons = " ".join(b["title"] for b in variant.get("buttons", []))
+            texts[f"domain:{name}:{i}"] = f"{variant.get('text', '')} {buttons}"
+    return texts
+
+
+def faq_texts() -> dict[str, str]:
+    entries = yaml.safe_load((ROOT / "data/faq/topics.yml").read_text("utf-8"))
+    return {f"faq:{e['id']}": f"{e['answer']} {e['source']}" for e in entries}
+
+
+def japanese_strings(name: str, source: str) -> dict[str, str]:
+    """String literals in Python source that a visitor could read (those with Japanese)."""
+    texts = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and JAPANESE.search(node.value):
+            texts[f"{name}:{node.lineno}"] = node.value
+    return texts
+
+
+def module_strings(*modules) -> dict[str, str]:
+    return {k: v for m in modules for k, v in japanese_strings(m.__name__, inspect.getsource(m)).items()}
+
+
+def action_strings() -> dict[str, str]:
+    return {
+        k: v
+        for path in (ROOT / "actions").glob("*.py")
+        for k, v in japanese_strings(f"actions/{path.name}", path.read_text("utf-8")).items()
+    }
+
+
+def catalogue_cards() -> dict[str, str]:
+    entries = yaml.safe_load((get_settings().content_dir / "programs.yml").read_text("utf-8"))
+    cards = {}
+    for entry in entries:
+        card = program_card(Program(id=entry["id"], **program_values(entry)))
+        cards[f"catalogue:{entry['id']}"] = card["text"] + " " + " ".join(b["title"] for b in card["buttons"])
+    return cards
+
+
+def handoff_messages() -> dict[str, str]:
+    texts = {}
+    for reason in ("requested_human", "repeated_fallback", "urgent"):
+        for consent in (None, True, False):
+            escalation = Escalation(reason=reason, contact_consent=consent)
+            for message in [*handoff.opened(escalation), *handoff.finished(escalation), handoff.paused()]:
+                texts[f"handoff:{reason}:{consent}:{message['text'][:10]}"] = message["text"]
+    return texts
+
+
+ALL_REPLIES = {
+    **domain_texts(),
+    **faq_texts(),
+    **module_strings(replies, answers, handoff),
+    **action_strings(),
+    **catalogue_cards(),
+    **handoff_messages(),
+}
+
+
+def test_the_scan_covers_every_kind_of_reply():
+    kinds = {key.split(":")[0] for key in ALL_REPLIES}
+    assert {"domain", "faq", "catalogue", "handoff"} <= kinds
+    assert any(fact_tokens(text) for text in ALL_REPLIES.values())
+
+
+@pytest.mark.parametrize("key", sorted(ALL_REPLIES))
+def test_every_figure_in_a_reply_comes_from_a_source(allowed, key):
+    invented = fact_tokens(ALL_REPLIES[key]) - allowed - OWN_FIGURES
+    assert not invented, f"{key} states figures not in our sources: {sorted(invented)}"
+
+
+def test_the_checker_catches_an_invented_figure(allowed):
+    assert fact_tokens("受付時間は9時から18時です。電話 03-1111-2222") - allowed == {
+        "9時",
+        "18時",
+        "03-1111-2222",
+    }
+
+
+def test_sources_are_read_from_the_shared_folder():
+    assert Path(get_settings().content_dir).name == "content"
