@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
-        validate eval bench lint format clean
+        test-line test-browser validate eval bench lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -68,7 +68,14 @@ test-conversations: models/chizai.tar.gz
 test-integration: models/chizai.tar.gz
 	.venv/bin/pytest -q tests/integration
 
-test: lint test-unit test-rasa validate test-conversations test-integration
+test-line: models/chizai.tar.gz
+	.venv/bin/pytest -q tests/line
+
+test-browser: models/chizai.tar.gz
+	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium fonts-noto-cjk" >&2; exit 1; }
+	.venv/bin/pytest -q tests/browser
+
+test: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser
 
 eval: models/chizai.tar.gz
 	.venv-rasa/bin/python scripts/evaluate_nlu.py
@@ -83,6 +90,9 @@ lint: .venv/.installed
 format: .venv/.installed
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
+
+purge: .venv/.installed
+	.venv/bin/python -m bot purge
 
 clean:
 	rm -rf build models results var

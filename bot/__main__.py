@@ -1,13 +1,42 @@
-"""Command line: ``python -m bot serve|migrate``."""
+"""Command line: ``python -m bot serve|migrate|purge|bookings``."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 
 import uvicorn
+from sqlalchemy import select
 
-from bot.core.db import migrate
+from bot.booking.messages import slot_label
+from bot.booking.models import Booking
+from bot.booking.service import purge_personal_data
+from bot.core.config import get_settings
+from bot.core.db import migrate, with_retries
 from bot.core.logging import configure_logging
+
+logger = logging.getLogger("bot")
+
+
+def purge() -> None:
+    """Remove booking personal data past the retention period, and log what was done."""
+    days = get_settings().booking_retention_days
+    count = with_retries(lambda session: purge_personal_data(session, days))
+    logger.info("purge: personal data removed from %d bookings (slots more than %d days ago)", count, days)
+
+
+def list_bookings() -> None:
+    """Print recent bookings for staff: new, changed and cancelled."""
+
+    def rows(session) -> list[str]:
+        bookings = session.scalars(select(Booking).order_by(Booking.updated_at.desc()).limit(50))
+        return [
+            f"{b.number}  {b.status:9}  {slot_label(b.slot_start)}  {b.place_id:9}  {b.kind_id:10}  "
+            f"{b.company or '-'} / {b.person_name or '-'}  更新 {b.updated_at:%Y-%m-%d %H:%M}"
+            for b in bookings
+        ]
+
+    print("\n".join(with_retries(rows)) or "予約はまだありません。")
 
 
 def main() -> None:
@@ -18,12 +47,12 @@ def main() -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("purge", help="remove personal data past its retention period")
+    commands.add_parser("bookings", help="list recent bookings (new, changed, cancelled)")
     args = parser.parse_args()
 
     configure_logging()
-    if args.command == "migrate":
-        migrate()
-    else:
+    if args.command == "serve":
         uvicorn.run(
             "bot.api.app:create_app",
             factory=True,
@@ -32,6 +61,12 @@ def main() -> None:
             workers=args.workers,
             log_config=None,
         )
+        return
+    migrate()
+    if args.command == "purge":
+        purge()
+    elif args.command == "bookings":
+        list_bookings()
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ def latencies(system: System, sentences: list[str], count: int) -> dict[str, dic
             results["api_nlu_parse"].append(
                 timed(client, f"{system.gateway_url}/api/nlu/parse", {"text": text})
             )
-            body = {"sender_id": f"bench-{i % 50}", "text": text}
+            body = {"sender_id": f"web-bench-{i % 50}", "text": text}
             results["api_chat"].append(timed(client, f"{system.gateway_url}/api/chat", body))
     return {name: summary(values) for name, values in results.items()}
 
@@ -132,7 +132,7 @@ def main() -> None:
                     throughput(
                         f"{system.gateway_url}/api/chat",
                         lambda i: {
-                            "sender_id": f"load-{uuid.uuid4().hex[:8]}",
+                            "sender_id": f"web-load-{uuid.uuid4().hex[:8]}",
                             "text": sentences[i % len(sentences)],
                         },
                         args.requests,

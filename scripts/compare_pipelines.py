@@ -21,7 +21,6 @@ from pathlib import Path
 
 import httpx
 import yaml
-from sklearn.metrics import accuracy_score, f1_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -63,6 +62,20 @@ VARIANTS: dict[str, Callable[[Config], Config]] = {
 }
 
 
+def accuracy(gold: list[str], predicted: list[str]) -> float:
+    return sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
+
+
+def macro_f1(gold: list[str], predicted: list[str]) -> float:
+    scores = []
+    for label in set(gold):
+        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        precision = tp / max(1, predicted.count(label))
+        recall = tp / gold.count(label)
+        scores.append(2 * precision * recall / (precision + recall) if tp else 0.0)
+    return sum(scores) / len(scores)
+
+
 def held_out() -> tuple[list[str], list[str]]:
     data = yaml.safe_load((ROOT / "tests/data/nlu_test.yml").read_text("utf-8"))
     texts, gold = [], []
@@ -102,8 +115,8 @@ def measure(name: str, config: Config, workdir: Path) -> dict[str, str]:
     predicted = predicted[: len(gold)]
     return {
         "variant": name,
-        "accuracy": f"{accuracy_score(gold, predicted):.3f}",
-        "macro-F1": f"{f1_score(gold, predicted, average='macro'):.3f}",
+        "accuracy": f"{accuracy(gold, predicted):.3f}",
+        "macro-F1": f"{macro_f1(gold, predicted):.3f}",
         "p50 ms": f"{percentile(times, 50):.1f}",
         "p95 ms": f"{percentile(times, 95):.1f}",
         "cold start s": f"{cold_start:.1f}",

@@ -11,10 +11,11 @@ from fastapi import FastAPI
 
 from bot.api import metrics
 from bot.api.errors import install_error_handlers
-from bot.api.routes import chat, health, internal, line, nlu, web
+from bot.api.routes import booking, chat, health, internal, line, nlu, web
+from bot.booking.calendar import seed_calendar
 from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
-from bot.core.db import migrate
+from bot.core.db import migrate, with_retries
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
 
@@ -24,6 +25,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     await to_thread.run_sync(migrate)
     await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
+    await to_thread.run_sync(with_retries, lambda session: seed_calendar(session, settings.calendar_file))
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
     async with httpx.AsyncClient(limits=limits) as http:
         app.state.rasa = RasaClient(settings, http)
@@ -38,4 +40,6 @@ def create_app() -> FastAPI:
     metrics.install_metrics(app)
     for module in (health, nlu, chat, internal, web, line, metrics):
         app.include_router(module.router)
+    app.include_router(booking.internal)
+    app.include_router(booking.public)
     return app

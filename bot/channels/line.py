@@ -33,6 +33,7 @@ from linebot.v3.messaging import (
     QuickReplyItem,
     ReplyMessageRequest,
     TextMessage,
+    URIAction,
 )
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import (
@@ -143,7 +144,10 @@ def quick_reply(buttons: list[Button]) -> QuickReply | None:
         if not title or not payload or payload in seen or len(payload) > MAX_POSTBACK_DATA_CHARS:
             continue
         seen.add(payload)
-        action = PostbackAction(label=_label(title), data=payload, display_text=title)
+        if payload.startswith(("https://", "http://")):
+            action = URIAction(label=_label(title), uri=payload)
+        else:
+            action = PostbackAction(label=_label(title), data=payload, display_text=title)
         items.append(QuickReplyItem(action=action))
     return QuickReply(items=items[:MAX_QUICK_REPLIES]) if items else None
 

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     db_retry_attempts: int = 3
     # The sourced facts and the catalogue seed (../shared/content beside the repository).
     content_dir: Path = ROOT.parent / "shared" / "content"
+    # The consultation calendar loaded into an empty database (a SAMPLE until staff replace it).
+    calendar_file: Path = ROOT / "data" / "booking" / "calendar.sample.yml"
+    # Days after a booked slot when its personal data is purged.
+    booking_retention_days: int = 30
     # Shared secret of the action server and the gateway's /internal API; unset = API closed.
     internal_token: SecretStr | None = None
     # LINE Messaging API channel: secrets under LINE's own names (no prefix); unset = LINE off.

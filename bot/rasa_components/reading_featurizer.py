@@ -1,7 +1,9 @@
 """Sparse features from Sudachi reading forms, so kana spellings meet their kanji.
 
 特許, とっきょ and ﾄｯｷｮ tokenise differently but share the reading トッキョ;
-character n-grams of the reading give the classifier that link.
+character n-grams of the reading give the classifier that link. The readings come from
+the spaCy doc (its Sudachi tokenizer stores them in ``token.morph``), so the engine
+loads the Sudachi dictionary once.
 """
 
 from __future__ import annotations
@@ -13,15 +15,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
-
-from bot.text.normalize import reading
 
 _VOCABULARY_FILE = "vocabulary.json"
 
@@ -32,7 +32,7 @@ class SudachiReadingFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def required_components(cls) -> list[type]:
-        return [Tokenizer]
+        return [SpacyTokenizer]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -116,5 +116,8 @@ class SudachiReadingFeaturizer(SparseFeaturizer, GraphComponent):
 
     @staticmethod
     def _token_readings(message: Message) -> list[str]:
+        """The reading of each Rasa token (its text where Sudachi gives none)."""
+        doc = message.get(SPACY_DOCS[TEXT])
+        by_start = {t.idx: "".join(t.morph.get("Reading")) for t in doc} if doc is not None else {}
         tokens = message.get(TOKENS_NAMES[TEXT]) or []
-        return [reading(token.text) or token.text for token in tokens]
+        return [by_start.get(token.start) or token.text for token in tokens]

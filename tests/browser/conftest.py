@@ -24,7 +24,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 ANSWER_TIMEOUT_MS = 30_000
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the services stop, and Playwright's event loop (which makes any later
+# asyncio.run() fail) closes, before tests outside this folder run.
+@pytest.fixture(scope="package")
 def system(tmp_path_factory) -> Iterator[System]:
     running = System(tmp_path_factory.mktemp("system"))
     try:
@@ -34,7 +36,7 @@ def system(tmp_path_factory) -> Iterator[System]:
         running.stop_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: apt-get install -y chromium fonts-noto-cjk")

@@ -4,7 +4,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -20,24 +20,28 @@ def test_normalizer_rewrites_message_text():
     assert message.get(TEXT) == "NDA の ヒナガタ"
 
 
-def tokenized(*pieces):
-    message = Message(data={TEXT: "".join(pieces)})
-    tokens, start = [], 0
-    for piece in pieces:
-        tokens.append(Token(piece, start))
-        start += len(piece)
-    message.set(TOKENS_NAMES[TEXT], tokens)
-    return message
+@pytest.fixture(scope="module")
+def tokenized(nlp):
+    """Messages as SpacyNLP and SpacyTokenizer leave them (doc and tokens)."""
+
+    def make(text):
+        message = Message(data={TEXT: text})
+        doc = nlp(text)
+        message.set(SPACY_DOCS[TEXT], doc)
+        message.set(TOKENS_NAMES[TEXT], [Token(t.text, t.idx) for t in doc if t.text.strip()])
+        return message
+
+    return make
 
 
 @pytest.fixture
-def featurizer(tmp_path):
+def featurizer(tmp_path, tokenized):
     storage = LocalModelStorage(tmp_path)
     resource = Resource("reading")
     context = ExecutionContext(graph_schema=None, model_id="test")
     config = SudachiReadingFeaturizer.get_default_config()
     component = SudachiReadingFeaturizer.create(config, storage, resource, context)
-    component.train(TrainingData([tokenized("特許", "の", "費用"), tokenized("商標", "の", "登録")]))
+    component.train(TrainingData([tokenized("特許の費用"), tokenized("商標の登録")]))
     return SudachiReadingFeaturizer.load(config, storage, resource, context)
 
 
@@ -47,15 +51,15 @@ def sentence_vector(featurizer, message):
     return sentence.features.toarray()
 
 
-def test_kana_spelling_gets_the_same_reading_features_as_kanji(featurizer):
+def test_kana_spellings_get_the_same_reading_features_as_kanji(featurizer, tokenized):
     kanji = sentence_vector(featurizer, tokenized("特許"))
-    hiragana = sentence_vector(featurizer, tokenized("と", "っ", "きょ"))
     assert kanji.sum() > 0
-    assert (kanji == hiragana).all()
+    for kana in ("とっきょ", "トッキョ"):
+        assert (sentence_vector(featurizer, tokenized(kana)) == kanji).all()
 
 
-def test_sequence_features_have_one_row_per_token(featurizer):
-    message = tokenized("商標", "の", "登録")
+def test_sequence_features_have_one_row_per_token(featurizer, tokenized):
+    message = tokenized("商標の登録")
     featurizer.process([message])
     sequence, _ = message.get_sparse_features(TEXT)
     assert sequence.features.shape[0] == 3

@@ -15,7 +15,9 @@ from bot.text import replies
 from bot.text.messages import bot_message
 
 router = APIRouter()
-_SENDER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+# Web sender ids carry the ``web-`` prefix, so a web visitor can never write into another
+# channel's conversation (a LINE user id, say).
+_SENDER_ID = re.compile(r"web-[A-Za-z0-9_.:-]{1,124}")
 
 
 def _sender_id(value: Any) -> str:

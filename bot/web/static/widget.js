@@ -23,10 +23,11 @@
   const TEXT = {
     launcher: "チャットで質問する",
     title: "チャットでのご案内",
-    subtitle: "東京都知的財産総合センター（自動応答）",
+    subtitle: "自動応答でお答えします",
     close: "チャットを閉じる",
     welcome:
-      "こんにちは。特許・商標・意匠・著作権などのご質問や、当センターの相談・支援制度についてご案内します。",
+      "こんにちは。東京都知的財産総合センターの自動応答チャットです。" +
+      "特許・商標・意匠・著作権などのご質問や、当センターの相談・支援制度についてご案内します。",
     privacyTitle: "個人情報の取り扱いについて",
     privacy:
       "ご質問にお答えし、サービスを改善するため、このチャットのやり取りは記録されます。" +
@@ -339,12 +340,16 @@ textarea:focus { border-color: #0b4f8a; }
       const shadow = this.host.attachShadow({ mode: "open" });
       this.launcher = h(
         "button",
-        { type: "button", class: "launcher", "aria-controls": "panel", "aria-expanded": "false" },
+        {
+          type: "button",
+          class: "launcher",
+          "aria-controls": "panel",
+          "aria-expanded": "false",
+          onclick: () => this.open({ focus: true }),
+        },
         [icon(CHAT_ICON), TEXT.launcher],
       );
-      this.launcher.addEventListener("click", () => this.open({ focus: true }));
       this.panel = this.buildPanel();
-      this.panel.addEventListener("keydown", (event) => this.onPanelKey(event));
       shadow.append(h("style", { text: CSS }), h("div", { class: "root", lang: "ja" }, [this.launcher, this.panel]));
       document.body.append(this.host);
     }
@@ -372,7 +377,14 @@ textarea:focus { border-color: #0b4f8a; }
       this.status = h("div", { role: "status" });
       return h(
         "section",
-        { id: "panel", class: "panel", role: "dialog", "aria-labelledby": "title", hidden: true },
+        {
+          id: "panel",
+          class: "panel",
+          role: "dialog",
+          "aria-labelledby": "title",
+          hidden: true,
+          onkeydown: (event) => this.onPanelKey(event),
+        },
         [head, this.scroller, this.status, this.buildComposer(), h("p", { id: "hint", class: "hint", text: TEXT.hint })],
       );
     }
@@ -384,22 +396,21 @@ textarea:focus { border-color: #0b4f8a; }
         placeholder: TEXT.placeholder,
         "aria-describedby": "hint",
         enterkeyhint: "send",
+        onkeydown: (event) => this.onInputKey(event),
+        oninput: () => this.onInput(),
+        oncompositionstart: () => (this.composing = true),
+        oncompositionend: () => (this.composing = false),
       });
       this.input.value = session.getItem(KEYS.draft) || "";
-      this.input.addEventListener("keydown", (event) => this.onInputKey(event));
-      this.input.addEventListener("input", () => this.onInput());
-      this.input.addEventListener("compositionstart", () => (this.composing = true));
-      this.input.addEventListener("compositionend", () => (this.composing = false));
-      const form = h("form", { class: "composer" }, [
+      const submit = (event) => {
+        event.preventDefault();
+        this.sendTyped();
+      };
+      return h("form", { class: "composer", onsubmit: submit }, [
         h("label", { class: "sr", for: "input", text: TEXT.inputLabel }),
         this.input,
         h("button", { type: "submit", class: "send", text: TEXT.send }),
       ]);
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        this.sendTyped();
-      });
-      return form;
     }
 
     open({ focus }) {
@@ -456,6 +467,12 @@ textarea:focus { border-color: #0b4f8a; }
     }
 
     choose(button) {
+      // A button whose payload is a web address (e.g. 公式ページ) opens it instead of sending it.
+      const href = /^https?:\/\//.test(String(button.payload)) ? safeHref(String(button.payload)) : null;
+      if (href) {
+        window.open(href, "_blank", "noopener,noreferrer");
+        return;
+      }
       this.enqueue(String(button.payload), String(button.title));
     }
 
@@ -566,14 +583,15 @@ textarea:focus { border-color: #0b4f8a; }
     }
 
     online() {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
       this.failures = 0;
       this.status.replaceChildren();
     }
 
     showOffline() {
       if (this.status.firstChild) return;
-      const retry = h("button", { type: "button", class: "retry", text: TEXT.retryNow });
-      retry.addEventListener("click", () => this.retryNow());
+      const retry = h("button", { type: "button", class: "retry", text: TEXT.retryNow, onclick: () => this.retryNow() });
       this.status.append(h("p", { class: "offline" }, [h("span", { text: TEXT.offline }), retry]));
     }
 
@@ -612,9 +630,8 @@ textarea:focus { border-color: #0b4f8a; }
     }
 
     choiceButton(button) {
-      const node = h("button", { type: "button", class: "choice", text: String(button.title) });
-      node.addEventListener("click", () => this.choose(button));
-      return node;
+      const choose = () => this.choose(button);
+      return h("button", { type: "button", class: "choice", text: String(button.title), onclick: choose });
     }
 
     showTyping() {

@@ -1,0 +1,258 @@
+"""Booking and cancellation forms: the gateway decides; these actions carry words back and forth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.gateway import GatewayError, apologise, call, relay
+
+BOOKING_FORM = "booking_form"
+BOOKING_SLOTS = (
+    "booking_topic", "consultation_kind", "place", "booking_slot", "company", "person_name",
+    "booking_contact", "booking_description", "booking_consent", "booking_confirmed",
+)  # fmt: skip
+CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot")
+
+
+def form_state(tracker: Tracker) -> dict[str, Any]:
+    slots = {name: tracker.get_slot(name) for name in BOOKING_SLOTS}
+    return {"sender_id": tracker.sender_id, "slots": slots}
+
+
+def latest_entity(tracker: Tracker, name: str) -> str | None:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+class AskBookingChoice(Action):
+    """Questions whose buttons come from the calendar (kinds, places, free slots)."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            text = tracker.latest_message.get("text") or ""
+            answer = await call(
+                "/booking/ask", {**form_state(tracker), "slot": self.slot, "text": text[:2000]}
+            )
+        except GatewayError:
+            apologise(dispatcher)
+            return []
+        relay(dispatcher, answer["messages"])
+        return []
+
+
+class AskBookingTopic(AskBookingChoice):
+    slot = "booking_topic"
+
+
+class AskConsultationKind(AskBookingChoice):
+    slot = "consultation_kind"
+
+
+class AskPlace(AskBookingChoice):
+    slot = "place"
+
+
+class AskBookingSlot(AskBookingChoice):
+    slot = "booking_slot"
+
+
+class AskBookingConfirmed(Action):
+    """The summary to confirm or correct."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            relay(dispatcher, (await call("/booking/summary", form_state(tracker)))["messages"])
+        except GatewayError:
+            apologise(dispatcher)
+        return []
+
+
+async def checked(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any
+) -> dict[str, Any]:
+    """Let the gateway read the answer; ``None`` makes the form ask again."""
+    payload = {
+        **form_state(tracker),
+        "slot": slot,
+        "text": str(value or "")[:2000],
+        "entity": latest_entity(tracker, slot),
+    }
+    try:
+        result = await call("/booking/check", payload)
+    except GatewayError:
+        apologise(dispatcher)
+        return {slot: None}
+    relay(dispatcher, result["messages"])
+    return {slot: result["value"]}
+
+
+class ValidateBookingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def extract_booking_topic(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """The topic: the button pressed or words typed when asked, else the IP type said earlier."""
+        if tracker.get_slot("booking_topic"):
+            return {}
+        if tracker.get_slot("requested_slot") == "booking_topic":
+            return {"booking_topic": latest_entity(tracker, "ip_type") or "other"}
+        known = tracker.get_slot("ip_type")
+        return {"booking_topic": known} if known else {}
+
+    async def validate_consultation_kind(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        return await checked(dispatcher, tracker, "consultation_kind", value)
+
+    async def validate_place(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        return await checked(dispatcher, tracker, "place", value)
+
+    async def validate_booking_slot(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        return await checked(dispatcher, tracker, "booking_slot", value)
+
+    async def validate_booking_contact(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        return await checked(dispatcher, tracker, "booking_contact", value)
+
+    async def validate_booking_confirmed(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        """At the summary, a correction button empties the field to ask it again."""
+        field = latest_entity(tracker, "booking_change")
+        if field in BOOKING_SLOTS:
+            return {field: None, "booking_confirmed": None}
+        return {"booking_confirmed": value}
+
+
+class ActionSubmitBooking(Action):
+    def name(self) -> str:
+        return "action_submit_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            result = await call("/booking/submit", form_state(tracker))
+        except GatewayError:
+            apologise(dispatcher)
+            return []
+        relay(dispatcher, result["messages"])
+        if result["booked"]:
+            return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+        # The slot was taken meanwhile: choose another, then confirm again.
+        return [
+            SlotSet("booking_slot", None),
+            SlotSet("booking_confirmed", None),
+            FollowupAction(BOOKING_FORM),
+        ]
+
+
+class ActionBookingStopped(Action):
+    def name(self) -> str:
+        return "action_booking_stopped"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_booking_stopped")
+        return [SlotSet(slot, None) for slot in (*BOOKING_SLOTS, *CANCEL_SLOTS)]
+
+
+def cancel_state(tracker: Tracker) -> dict[str, Any]:
+    return {
+        "number": tracker.get_slot("cancel_number") or "",
+        "contact": tracker.get_slot("cancel_contact") or "",
+        "choice": tracker.get_slot("cancel_choice") or "cancel",
+        "new_slot": tracker.get_slot("new_booking_slot"),
+    }
+
+
+class ValidateCancelForm(FormValidationAction):
+    """Number and contact first (checked together, with no hint which was wrong)."""
+
+    def name(self) -> str:
+        return "validate_cancel_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("cancel_choice") in ("cancel", "not_found"):
+            return [s for s in domain_slots if s != "new_booking_slot"]
+        return domain_slots
+
+    async def validate_cancel_contact(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        try:
+            found = (await call("/booking/exists", {**cancel_state(tracker), "contact": str(value)[:2000]}))[
+                "value"
+            ]
+        except GatewayError:
+            apologise(dispatcher)
+            return {"cancel_contact": None}
+        if found:
+            return {"cancel_contact": value}
+        return {"cancel_contact": value, "cancel_choice": "not_found"}
+
+    async def validate_new_booking_slot(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        payload = {
+            **cancel_state(tracker),
+            "text": str(value or "")[:2000],
+            "entity": latest_entity(tracker, "booking_slot"),
+        }
+        try:
+            result = await call("/booking/new-slot/check", payload)
+        except GatewayError:
+            apologise(dispatcher)
+            return {"new_booking_slot": None}
+        relay(dispatcher, result["messages"])
+        return {"new_booking_slot": result["value"]}
+
+
+class AskNewBookingSlot(Action):
+    def name(self) -> str:
+        return "action_ask_new_booking_slot"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            relay(dispatcher, (await call("/booking/new-slot/ask", cancel_state(tracker)))["messages"])
+        except GatewayError:
+            apologise(dispatcher)
+        return []
+
+
+class ActionFinishCancel(Action):
+    def name(self) -> str:
+        return "action_finish_cancel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            relay(dispatcher, (await call("/booking/cancel", cancel_state(tracker)))["messages"])
+        except GatewayError:
+            apologise(dispatcher)
+        return [SlotSet(slot, None) for slot in CANCEL_SLOTS]

@@ -1,0 +1,93 @@
+"""Dates and times as visitors type them: 「12/3 14時」「来週の火曜の午後」「あさって」.
+
+ja-timex finds absolute dates, weekdays and times; a few everyday words it leaves out
+(今日・明日・あさって, 今週・来週, 午前・午後) are resolved here against today's date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from ja_timex import TimexParser
+
+from bot.text.normalize import normalize
+
+_RELATIVE_DAYS = (("しあさって", 3), ("明々後日", 3), ("明後日", 2), ("あさって", 2), ("明日", 1),
+                  ("あした", 1), ("あす", 1), ("今日", 0), ("本日", 0))  # fmt: skip
+_DAYS_LATER = re.compile(r"(\d+)日後")
+_WEEKDAY = re.compile(r"XXXX-WXX-(\d)")
+_MONTH_DAY = re.compile(r"(?:(\d{4})|XXXX)-(\d{2})-(\d{2})")
+_CLOCK = re.compile(r"T(\d{2})-(\d{2}|XX)")
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the visitor asked for: a day, and an exact time or a part of the day."""
+
+    day: date | None = None
+    at: time | None = None
+    part: str | None = None  # "am" or "pm"
+
+    @property
+    def empty(self) -> bool:
+        return self.day is None and self.at is None and self.part is None
+
+
+def _part_of_day(text: str) -> str | None:
+    if "午前" in text or "朝" in text:
+        return "am"
+    if "午後" in text or "夕方" in text:
+        return "pm"
+    return None
+
+
+def _relative_day(text: str, today: date) -> date | None:
+    for word, offset in _RELATIVE_DAYS:
+        if word in text:
+            return today + timedelta(days=offset)
+    later = _DAYS_LATER.search(text)
+    return today + timedelta(days=int(later.group(1))) if later else None
+
+
+def _weekday(value: str, text: str, today: date) -> date:
+    """The next such weekday (ja-timex: 1 = Monday); 来週 means the week after this one."""
+    target = int(value) - 1
+    if "来週" in text:
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+        return monday + timedelta(days=target)
+    ahead = (target - today.weekday()) % 7
+    return today + timedelta(days=ahead)
+
+
+def _month_day(year: str | None, month: int, day: int, today: date) -> date | None:
+    try:
+        candidate = date(int(year) if year else today.year, month, day)
+    except ValueError:
+        return None
+    if not year and candidate < today:
+        candidate = candidate.replace(year=today.year + 1)
+    return candidate
+
+
+def parse_wanted(text: str, today: date) -> Wanted:
+    """The day and time asked for in ``text``, relative to ``today`` (Tokyo)."""
+    text = normalize(text)
+    day, at = _relative_day(text, today), None
+    for timex in TimexParser().parse(text):
+        if timex.type == "DATE":
+            if weekday := _WEEKDAY.fullmatch(timex.value):
+                day = _weekday(weekday.group(1), text, today)
+            elif month_day := _MONTH_DAY.fullmatch(timex.value):
+                day = (
+                    _month_day(month_day.group(1), int(month_day.group(2)), int(month_day.group(3)), today)
+                    or day
+                )
+        elif timex.type == "TIME" and (clock := _CLOCK.match(timex.value)):
+            hour, minute = int(clock.group(1)), 0 if clock.group(2) == "XX" else int(clock.group(2))
+            if hour < 8 and "午後" in text:
+                hour += 12
+            if 0 <= hour < 24:
+                at = time(hour, minute)
+    return Wanted(day=day, at=at, part=None if at else _part_of_day(text))

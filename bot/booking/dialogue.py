@@ -1,0 +1,223 @@
+"""The booking conversation as the actions drive it: what to ask, how to read an answer,
+the summary, and the outcome. Rasa keeps the form's state; the rules live here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.booking import messages as say
+from bot.booking.calendar import Slot, closure_reason, free_slots, now_tokyo
+from bot.booking.dates import parse_wanted
+from bot.booking.models import Booking, ConsultationKind, Place
+from bot.booking.service import (
+    BookingError,
+    BookingRequest,
+    cancel_booking,
+    change_booking,
+    create_booking,
+    find_booking,
+)
+from bot.text.contact import parse_contact
+from bot.text.messages import BotMessage, Button, bot_message
+from bot.text.normalize import content_words
+
+IP_TYPES = {
+    "patent": "特許・実用新案",
+    "utility_model": "実用新案",
+    "design": "意匠(デザイン)",
+    "trademark": "商標",
+    "copyright": "著作権",
+    "trade_secret": "営業秘密・ノウハウ",
+    "other": "その他・契約・侵害など",
+}
+SLOT_CHOICES = 5
+
+
+@dataclass
+class Step:
+    """A slot's new value (``None`` = ask again) and what to tell the visitor."""
+
+    value: str | None = None
+    messages: list[BotMessage] = field(default_factory=list)
+
+
+def _inform(slot: str, value: str) -> str:
+    return f'/inform{{"{slot}":"{value}"}}'
+
+
+def _kinds(session: Session) -> list[ConsultationKind]:
+    return list(session.scalars(select(ConsultationKind).where(ConsultationKind.enabled)))
+
+
+def _places(session: Session) -> list[Place]:
+    return list(session.scalars(select(Place).where(Place.enabled)))
+
+
+def _slot_buttons(slots: list[Slot]) -> list[Button]:
+    return [
+        Button(title=say.slot_label(s.start), payload=_inform("booking_slot", s.start.isoformat()))
+        for s in slots
+    ]
+
+
+def ask(session: Session, slot: str, slots: dict, text: str = "") -> list[BotMessage]:
+    """The question for ``slot``, with buttons for the choices the calendar allows.
+
+    For the date, what the visitor last typed («来週火曜の午後») narrows the offer.
+    """
+    if slot == "booking_topic":
+        buttons = [Button(title=label, payload=_inform("ip_type", key)) for key, label in IP_TYPES.items()]
+        return [bot_message(say.ASK_TOPIC, buttons)]
+    if slot == "consultation_kind":
+        buttons = [Button(title=k.name, payload=_inform(slot, k.id)) for k in _kinds(session)]
+        return [bot_message(say.ASK_KIND, buttons)]
+    if slot == "place":
+        buttons = [Button(title=p.name, payload=_inform(slot, p.id)) for p in _places(session)]
+        return [bot_message(say.ASK_PLACE, buttons)]
+    if slot == "booking_slot":
+        if text and not parse_wanted(text, now_tokyo().date()).empty:
+            return _check_slot(session, text, None, slots).messages
+        choices = free_slots(session, slots["place"], slots["consultation_kind"], now_tokyo(), SLOT_CHOICES)
+        if not choices:
+            return [bot_message(say.NO_FREE_SLOTS, say.FALLBACK_BUTTONS)]
+        return [bot_message(say.ASK_SLOT, _slot_buttons(choices))]
+    raise ValueError(f"no dynamic question for {slot}")
+
+
+def _match_option(text: str, options: list, entity: str | None) -> str | None:
+    """The option chosen by button (entity) or named in typed text («秋葉原で» → 秋葉原本部)."""
+    if entity in {o.id for o in options}:
+        return entity
+    words = set(content_words(text))
+    scores = sorted(((len(words & set(content_words(o.name))), o.id) for o in options), reverse=True)
+    if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+        return scores[0][1]
+    return None
+
+
+def check(session: Session, slot: str, text: str, entity: str | None, slots: dict) -> Step:
+    """Read the visitor's answer for ``slot``; a clear ``Step`` either way."""
+    if slot == "consultation_kind":
+        return Step(_match_option(text, _kinds(session), entity))
+    if slot == "place":
+        return Step(_match_option(text, _places(session), entity))
+    if slot == "booking_slot":
+        # When not settled, the form asks again and ``ask`` offers slots near what was typed.
+        return Step(_check_slot(session, text, entity, slots).value)
+    if slot == "booking_contact":
+        contact = parse_contact(text)
+        return Step(" / ".join(v for v in (contact.phone, contact.email) if v) if contact else None,
+                    [] if contact else [bot_message(say.INVALID_CONTACT)])  # fmt: skip
+    raise ValueError(f"no check for {slot}")
+
+
+def _check_slot(session: Session, text: str, entity: str | None, slots: dict) -> Step:
+    place, kind = slots["place"], slots["consultation_kind"]
+    if entity:
+        try:
+            start = datetime.fromisoformat(entity)
+        except ValueError:
+            return Step(None, ask(session, "booking_slot", slots))
+        free = free_slots(session, place, kind, start, 1, only_day=start.date())
+        if free and free[0].start == start:
+            return Step(start.isoformat())
+        return Step(
+            None, [bot_message(say.SLOT_TAKEN, _slot_buttons(free_slots(session, place, kind, start)))]
+        )
+    wanted = parse_wanted(text, now_tokyo().date())
+    if wanted.empty:
+        return Step(None, [bot_message(say.DATE_NOT_UNDERSTOOD), *ask(session, "booking_slot", slots)])
+    if wanted.day and (reason := closure_reason(session, wanted.day)):
+        later = free_slots(session, place, kind, datetime.combine(wanted.day, datetime.min.time()))
+        return Step(None, [bot_message(say.closed_day(wanted.day, reason), _slot_buttons(later))])
+    candidates = free_slots(session, place, kind, now_tokyo(), 40, only_day=wanted.day)
+    matching = [s for s in candidates if say.fits(s.start, wanted)]
+    if wanted.at and matching and matching[0].start.time() == wanted.at:
+        return Step(matching[0].start.isoformat())
+    offer = matching or candidates
+    return Step(None, [bot_message(say.offer_for(wanted), _slot_buttons(offer[:SLOT_CHOICES]))])
+
+
+def summary(session: Session, slots: dict) -> list[BotMessage]:
+    """Everything the visitor gave, to confirm or correct."""
+    kind = session.get(ConsultationKind, slots["consultation_kind"])
+    place = session.get(Place, slots["place"])
+    start = datetime.fromisoformat(slots["booking_slot"])
+    return [
+        say.summary(
+            slots, kind, place, start, IP_TYPES.get(slots.get("booking_topic") or "other", IP_TYPES["other"])
+        )
+    ]
+
+
+def submit(session: Session, slots: dict, sender_id: str, base_url: str) -> tuple[bool, list[BotMessage]]:
+    """Book; ``(True, confirmation)`` or ``(False, why, with other slots to choose)``."""
+    contact = parse_contact(slots.get("booking_contact") or "")
+    if contact is None:
+        return False, [bot_message(say.INVALID_CONTACT)]
+    request = BookingRequest(
+        kind_id=slots["consultation_kind"],
+        place_id=slots["place"],
+        slot_start=datetime.fromisoformat(slots["booking_slot"]),
+        contact=contact,
+        topic=slots.get("booking_topic"),
+        company=slots.get("company"),
+        person_name=slots.get("person_name"),
+        description=slots.get("booking_description"),
+        sender_id=sender_id,
+    )
+    try:
+        with session.begin_nested():
+            booking = create_booking(session, request)
+    except BookingError as error:
+        others = free_slots(session, request.place_id, request.kind_id, request.slot_start)
+        return False, [bot_message(say.refusal(error.code), _slot_buttons(others))]
+    return True, [say.confirmation(booking, _place_name(session, booking), base_url)]
+
+
+def _place_name(session: Session, booking: Booking) -> str:
+    place = session.get(Place, booking.place_id)
+    return place.name if place else booking.place_id
+
+
+def booking_exists(session: Session, number: str, contact: str) -> bool:
+    """Whether number and contact match an open booking (the caller never says which failed)."""
+    return find_booking(session, number, contact) is not None
+
+
+def ask_new_slot(session: Session, number: str, contact: str) -> list[BotMessage]:
+    booking = find_booking(session, number, contact)
+    if booking is None:
+        return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
+    slots = free_slots(session, booking.place_id, booking.kind_id, now_tokyo(), SLOT_CHOICES)
+    return [bot_message(say.ASK_NEW_SLOT, _slot_buttons(slots))]
+
+
+def check_new_slot(session: Session, number: str, contact: str, text: str, entity: str | None) -> Step:
+    booking = find_booking(session, number, contact)
+    if booking is None:
+        return Step(None, [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)])
+    slots = {"place": booking.place_id, "consultation_kind": booking.kind_id}
+    return _check_slot(session, text, entity, slots)
+
+
+def cancel_or_change(
+    session: Session, number: str, contact: str, choice: str, new_slot: str | None
+) -> list[BotMessage]:
+    """Cancel, or move to ``new_slot``, the booking matching number and contact."""
+    booking = find_booking(session, number, contact)
+    if booking is None:
+        return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
+    if choice == "cancel":
+        cancel_booking(session, booking)
+        return [bot_message(say.cancelled(booking.number))]
+    try:
+        with session.begin_nested():
+            change_booking(session, booking, datetime.fromisoformat(new_slot or ""))
+    except (BookingError, ValueError) as error:
+        return [bot_message(say.refusal(getattr(error, "code", "no_such_slot")), say.FALLBACK_BUTTONS)]
+    return [bot_message(say.changed(booking.number, booking.slot_start, _place_name(session, booking)))]

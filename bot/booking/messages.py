@@ -1,0 +1,119 @@
+"""What the visitor reads while booking, in short polite Japanese."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.booking.dates import Wanted
+from bot.booking.models import Booking, ConsultationKind, Place
+from bot.text.messages import BotMessage, Button, bot_message
+
+WEEKDAYS = "月火水木金土日"
+FALLBACK_BUTTONS = [
+    Button(title="担当者と話す", payload="/request_human"),
+    Button(title="支援制度を見る", payload="/ask_program"),
+]
+
+ASK_TOPIC = "ご相談のテーマをお選びください。"
+ASK_KIND = "ご希望の相談の種類をお選びください。"
+ASK_PLACE = "ご希望の相談場所をお選びください。"
+ASK_SLOT = "空いている日時です。ご希望の枠をお選びください(「12/3 14時」「来週火曜の午後」のように入力することもできます)。"
+ASK_NEW_SLOT = "変更先の日時をお選びください。"
+NO_FREE_SLOTS = "申し訳ありません。近い日程に空いている枠がありません。担当者にご相談ください。"
+SLOT_TAKEN = "申し訳ありません。その枠はちょうど埋まってしまいました。ほかの空いている枠からお選びください。"
+DATE_NOT_UNDERSTOOD = "日時を読み取れませんでした。"
+INVALID_CONTACT = (
+    "電話番号またはメールアドレスとして確認できませんでした。お手数ですが、もう一度入力してください。"
+)
+NOT_FOUND = (
+    "申し訳ありません。入力いただいた予約番号と連絡先の組み合わせに一致するご予約が見つかりませんでした。"
+    "お手数ですが、予約番号と、ご予約時の電話番号またはメールアドレスをご確認ください。"
+)
+SAMPLE_NOTE = "※表示している予約枠は、このチャットでご案内できる枠です。センターの受付時間をお知らせするものではありません。"
+
+_REFUSALS = {
+    "slot_full": "申し訳ありません。その枠はほかの方のご予約で埋まってしまいました。次の空いている枠からお選びください。",
+    "past": "過去の日時はご予約いただけません。ほかの枠からお選びください。",
+    "closed_day": "その日は休業日のため、ご予約いただけません。ほかの枠からお選びください。",
+    "no_such_slot": "その日時には予約枠がありません。空いている枠からお選びください。",
+    "unknown_option": "選択された相談の種類または場所は、現在ご予約いただけません。",
+    "too_many_open_bookings": (
+        "同じ連絡先で、すでに複数のご予約があります。追加のご予約は、既存のご予約の変更またはキャンセル後にお願いします。"
+    ),
+}
+
+
+def slot_label(start: datetime) -> str:
+    """``12/3(木) 14:00``."""
+    return f"{start.month}/{start.day}({WEEKDAYS[start.weekday()]}) {start:%H:%M}"
+
+
+def day_label(day: date) -> str:
+    return f"{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
+
+
+def fits(start: datetime, wanted: Wanted) -> bool:
+    """Whether a slot suits the time or part of the day asked for."""
+    if wanted.at:
+        return start.time() >= wanted.at
+    if wanted.part == "am":
+        return start.hour < 12
+    if wanted.part == "pm":
+        return start.hour >= 12
+    return True
+
+
+def offer_for(wanted: Wanted) -> str:
+    when = day_label(wanted.day) if wanted.day else "ご希望"
+    return f"{when}の近い時間で空いている枠です。ご希望の枠をお選びください。"
+
+
+def closed_day(day: date, reason: str) -> str:
+    return f"{day_label(day)}は{reason}のため、ご予約いただけません。次の空いている枠からお選びください。"
+
+
+def refusal(code: str) -> str:
+    return _REFUSALS.get(code, _REFUSALS["no_such_slot"])
+
+
+def summary(
+    slots: dict, kind: ConsultationKind | None, place: Place | None, start: datetime, topic: str
+) -> BotMessage:
+    lines = [
+        "次の内容でご予約します。よろしいですか。",
+        f"・テーマ: {topic}",
+        f"・相談の種類: {kind.name if kind else '-'}",
+        f"・場所: {place.name if place else '-'}",
+        f"・日時: {slot_label(start)}",
+        f"・会社名: {slots.get('company') or '-'}",
+        f"・お名前: {slots.get('person_name') or '-'}",
+        f"・連絡先: {slots.get('booking_contact') or '-'}",
+        f"・ご相談内容: {slots.get('booking_description') or '-'}",
+    ]
+    buttons = [
+        Button(title="この内容で予約する", payload="/affirm"),
+        Button(title="日時を変える", payload='/inform{"booking_change":"booking_slot"}'),
+        Button(title="連絡先を変える", payload='/inform{"booking_change":"booking_contact"}'),
+        Button(title="内容を変える", payload='/inform{"booking_change":"booking_description"}'),
+        Button(title="予約をやめる", payload="/deny"),
+    ]
+    return bot_message("\n".join(lines), buttons)
+
+
+def confirmation(booking: Booking, place_name: str, base_url: str) -> BotMessage:
+    ics = f"{base_url}/bookings/{booking.number}.ics?key={booking.access_key}"
+    text = (
+        f"ご予約を承りました。予約番号は {booking.number} です。\n"
+        f"・日時: {slot_label(booking.slot_start)}\n・場所: {place_name}\n"
+        "変更・キャンセルの際は、予約番号とご連絡先をお知らせください。\n"
+        f"カレンダーに登録: {ics}\n{SAMPLE_NOTE}"
+    )
+    return bot_message(text, [Button(title="予約を変更・キャンセルする", payload="/cancel_consultation")])
+
+
+def cancelled(number: str) -> str:
+    return f"予約番号 {number} のご予約をキャンセルしました。またのご利用をお待ちしています。"
+
+
+def changed(number: str, start: datetime, place_name: str) -> str:
+    return f"予約番号 {number} のご予約を {slot_label(start)}({place_name})に変更しました。"

@@ -1,0 +1,107 @@
+"""Booking, changing and cancelling a consultation through the real engine and gateway."""
+
+import re
+import uuid
+
+import httpx
+
+from tests.integration.test_conversation import chat
+
+
+def texts(messages) -> str:
+    return "\n".join(m["text"] for m in messages)
+
+
+def button(messages, title=None, index=0):
+    buttons = [b for m in messages for b in m["buttons"]]
+    if title is not None:
+        return next(b["payload"] for b in buttons if b["title"] == title)
+    return buttons[index]["payload"]
+
+
+def book(gateway, sender_id: str, contact: str = "yamada@example.com") -> tuple[str, list]:
+    """A full booking from a trademark question; returns the booking number and the last reply."""
+    chat(gateway, "新しいブランド名の商標登録について知りたいです", sender_id)
+    kinds = chat(gateway, "この件で相談を予約したいです", sender_id)
+    assert "相談の種類" in texts(kinds)  # the topic (商標) was taken from the earlier question
+    places = chat(gateway, button(kinds), sender_id)
+    slots = chat(gateway, button(places, "秋葉原本部"), sender_id)
+    assert "空いている日時" in texts(slots)
+    chat(gateway, button(slots, index=1), sender_id)
+    chat(gateway, "株式会社サンプル工業", sender_id)
+    chat(gateway, "山田太郎", sender_id)
+    chat(gateway, contact, sender_id)
+    consent = chat(gateway, "新商品のロゴを商標登録したい", sender_id)
+    assert "同意" in texts(consent)
+    summary = chat(gateway, "/affirm", sender_id)
+    assert "・テーマ: 商標" in texts(summary)
+    done = chat(gateway, "/affirm", sender_id)
+    number = re.search(r"予約番号は (CZ-[0-9A-Z]{6})", texts(done)).group(1)
+    return number, done
+
+
+def sender() -> str:
+    return f"web-{uuid.uuid4().hex}"
+
+
+def test_book_end_to_end_from_a_topic_question_with_an_ics_file(gateway):
+    number, done = book(gateway, sender())
+    link = re.search(r"(http://\S+\.ics\?key=\S+)", texts(done)).group(1)
+    ics = httpx.get(link)
+    assert ics.status_code == 200
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert number in ics.text and "秋葉原本部" in ics.text
+    assert httpx.get(link.split("?")[0] + "?key=wrong").status_code == 404
+
+
+def test_correct_the_date_mid_form_and_a_side_question_then_return(gateway):
+    sender_id = sender()
+    chat(gateway, "/book_consultation", sender_id)
+    chat(gateway, '/inform{"ip_type":"patent"}', sender_id)
+    chat(gateway, "アドバイザーに相談したい", sender_id)
+    chat(gateway, "多摩で", sender_id)
+    offer = chat(gateway, "来週の水曜の午前", sender_id)
+    assert "近い時間で空いている枠" in texts(offer)
+    assert all("(水)" in b["title"] for m in offer for b in m["buttons"])
+    chat(gateway, button(offer), sender_id)
+    side = chat(gateway, "ところで特許の審査請求の期限は？", sender_id)
+    assert "3年以内" in side[0]["text"]
+    assert "会社名" in side[-1]["text"]  # back to the booking
+    for answer in ("サンプル株式会社", "佐藤花子", "03-1234-5678", "新しい機構の特許出願", "/affirm"):
+        summary = chat(gateway, answer, sender_id)
+    first_date = re.search(r"・日時: (\S+)", texts(summary)).group(1)
+    slots = chat(gateway, '/inform{"booking_change":"booking_slot"}', sender_id)
+    summary = chat(gateway, button(slots, index=2), sender_id)
+    assert re.search(r"・日時: (\S+)", texts(summary)).group(1) != first_date
+    assert "予約番号は CZ-" in texts(chat(gateway, "/affirm", sender_id))
+
+
+def test_cancel_with_number_and_contact(gateway):
+    number, _ = book(gateway, sender(), "090-3333-4444")
+    sender_id = sender()
+    chat(gateway, "予約をキャンセルしたいです", sender_id)
+    chat(gateway, number.lower(), sender_id)
+    choice = chat(gateway, "090-3333-4444", sender_id)
+    assert "キャンセルする" in [b["title"] for m in choice for b in m["buttons"]]
+    done = chat(gateway, '/inform{"cancel_choice":"cancel"}', sender_id)
+    assert f"予約番号 {number} のご予約をキャンセルしました" in texts(done)
+
+
+def test_change_with_number_and_contact(gateway):
+    number, _ = book(gateway, sender(), "090-5555-6666")
+    sender_id = sender()
+    chat(gateway, "予約の日時を変更したい", sender_id)
+    chat(gateway, number, sender_id)
+    chat(gateway, "090-5555-6666", sender_id)
+    slots = chat(gateway, '/inform{"cancel_choice":"change"}', sender_id)
+    assert "変更先の日時" in texts(slots)
+    done = chat(gateway, button(slots, index=3), sender_id)
+    assert f"予約番号 {number} のご予約を" in texts(done) and "に変更しました" in texts(done)
+
+
+def test_an_unknown_number_gets_a_polite_answer_without_a_hint(gateway):
+    sender_id = sender()
+    chat(gateway, "予約をキャンセルしたいです", sender_id)
+    chat(gateway, "CZ-ZZZZZZ", sender_id)
+    answer = chat(gateway, "090-1111-2222", sender_id)
+    assert "一致するご予約が見つかりませんでした" in texts(answer)

@@ -1,0 +1,169 @@
+"""Booking rules on a real database: the calendar, no double booking under concurrency,
+closed days, limits per contact, cancel and change by number + contact, retention."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+
+import pytest
+import time_machine
+
+from bot.booking.calendar import closure_reason, free_slots, seed_calendar
+from bot.booking.dates import Wanted, parse_wanted
+from bot.booking.models import Booking, ClosedDay, OpeningRule
+from bot.booking.service import (
+    BookingError,
+    BookingRequest,
+    cancel_booking,
+    change_booking,
+    create_booking,
+    find_booking,
+    normalize_number,
+    purge_personal_data,
+)
+from bot.core.config import get_settings
+from bot.core.db import migrate, session_factory, with_retries
+from bot.text.contact import Contact
+
+NOW = datetime(2026, 11, 25, 9, 0)  # a Wednesday, Tokyo time
+TOKYO_NOW = "2026-11-25 09:00 +09:00"
+
+
+@pytest.fixture
+def calendar(settings_env):
+    migrate()
+    with_retries(lambda session: seed_calendar(session, get_settings().calendar_file))
+    with time_machine.travel(TOKYO_NOW, tick=False):
+        yield
+
+
+def request(start: datetime, phone: str = "090-1234-5678", **kw) -> BookingRequest:
+    return BookingRequest(
+        kind_id="general", place_id="akihabara", slot_start=start, contact=Contact(phone=phone), **kw
+    )
+
+
+def book(start: datetime, phone: str = "090-1234-5678") -> Booking:
+    return with_retries(lambda session: create_booking(session, request(start, phone)))
+
+
+def test_public_holidays_substitute_holidays_and_staff_closures_are_closed(calendar):
+    with session_factory()() as session:
+        assert closure_reason(session, date(2027, 1, 1)) == "祝日(元日)"
+        assert "振替休日" in closure_reason(session, date(2026, 5, 6))
+        assert closure_reason(session, date(2026, 12, 29)) == "年末年始(サンプル)"
+        assert closure_reason(session, date(2026, 11, 28)) == "土日"
+        assert closure_reason(session, date(2026, 11, 26)) is None
+        session.add(ClosedDay(day=date(2026, 11, 26), reason="臨時休業"))
+        session.flush()
+        assert closure_reason(session, date(2026, 11, 26)) == "臨時休業"
+
+
+def test_free_slots_skip_closed_days_and_the_past(calendar):
+    with session_factory()() as session:
+        slots = free_slots(session, "akihabara", "general", datetime(2026, 12, 28, 12, 0), limit=3)
+    assert [s.start for s in slots] == [
+        datetime(2026, 12, 28, 13),
+        datetime(2026, 12, 28, 14),
+        datetime(2026, 12, 28, 15),
+    ]
+    with session_factory()() as session:
+        after_closure = free_slots(session, "akihabara", "general", datetime(2026, 12, 28, 17, 0), limit=1)
+    assert after_closure[0].start == datetime(2027, 1, 4, 10)  # 12/29–1/3 closed, 1/4 is a Monday
+
+
+@pytest.mark.parametrize(
+    ("start", "code"),
+    [
+        (datetime(2026, 11, 24, 10), "past"),
+        (datetime(2027, 1, 1, 10), "closed_day"),
+        (datetime(2026, 11, 28, 10), "closed_day"),
+        (datetime(2026, 11, 26, 9, 30), "no_such_slot"),
+    ],
+)
+def test_bookings_in_the_past_on_closed_days_or_off_pattern_are_refused(calendar, start, code):
+    with pytest.raises(BookingError) as error:
+        book(start)
+    assert error.value.code == code
+
+
+def test_fifty_parallel_bookings_for_the_last_place_yield_exactly_one(calendar):
+    start = datetime(2026, 12, 2, 14)
+    book(start, "03-1111-0000")  # capacity 2: one place left
+
+    def attempt(i: int) -> str:
+        try:
+            book(start, f"090-2000-{i:04d}")
+            return "booked"
+        except BookingError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        outcomes = list(pool.map(attempt, range(50)))
+    assert outcomes.count("booked") == 1
+    assert set(outcomes) == {"booked", "slot_full"}
+    with session_factory()() as session:
+        nxt = free_slots(session, "akihabara", "general", start, limit=1)[0]
+    assert nxt.start == datetime(2026, 12, 2, 15)  # what the others are offered next
+
+
+def test_open_bookings_per_contact_are_limited(calendar):
+    book(datetime(2026, 12, 1, 10))
+    book(datetime(2026, 12, 1, 11))
+    with pytest.raises(BookingError) as error:
+        book(datetime(2026, 12, 1, 13))
+    assert error.value.code == "too_many_open_bookings"
+
+
+def test_cancel_and_change_need_number_and_contact_and_give_no_hint(calendar):
+    booking = book(datetime(2026, 12, 3, 10))
+    number = booking.number.lower().replace("-", " ")
+    with session_factory().begin() as session:
+        assert find_booking(session, "CZ-XXXXXX", "090-1234-5678") is None
+        assert find_booking(session, booking.number, "090-9999-9999") is None
+        found = find_booking(session, number, "０９０－１２３４－５６７８")
+        assert found is not None
+        change_booking(session, found, datetime(2026, 12, 4, 15))
+    with session_factory().begin() as session:
+        moved = find_booking(session, booking.number, "090-1234-5678")
+        assert moved.slot_start == datetime(2026, 12, 4, 15)
+        cancel_booking(session, moved)
+    with session_factory()() as session:
+        assert find_booking(session, booking.number, "090-1234-5678") is None
+        assert free_slots(session, "akihabara", "general", datetime(2026, 12, 4, 15), 1)[0].taken == 0
+
+
+def test_personal_data_is_purged_after_the_retention_period(calendar):
+    booking = book(datetime(2026, 11, 26, 10))
+    with time_machine.travel("2027-01-10 09:00 +09:00", tick=False):
+        assert with_retries(lambda session: purge_personal_data(session, 30)) == 1
+        assert with_retries(lambda session: purge_personal_data(session, 30)) == 0
+    with session_factory()() as session:
+        purged = session.get(Booking, booking.id)
+    assert (purged.phone, purged.person_name, purged.status) == (None, None, "booked")
+    assert purged.purged_at is not None
+
+
+def test_booking_numbers_normalise():
+    assert normalize_number("ｃｚ－７ｋ３ｍ９ｐ") == "CZ-7K3M9P"
+    assert normalize_number("7k3m9p") == "CZ-7K3M9P"
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("来週の火曜の午後", Wanted(day=date(2026, 12, 1), part="pm")),
+        ("12/3 14時", Wanted(day=date(2026, 12, 3), at=datetime(2026, 1, 1, 14).time())),
+        ("あさって", Wanted(day=date(2026, 11, 27))),
+        ("１２／３　１０時半", Wanted(day=date(2026, 12, 3), at=datetime(2026, 1, 1, 10, 30).time())),
+        ("1/8の午前", Wanted(day=date(2027, 1, 8), part="am")),
+        ("3日後", Wanted(day=date(2026, 11, 28))),
+        ("よろしく", Wanted()),
+    ],
+)
+def test_typed_dates_are_understood(text, wanted):
+    assert parse_wanted(text, NOW.date()) == wanted
+
+
+def test_opening_pattern_comes_from_the_sample_settings(calendar):
+    with session_factory()() as session:
+        assert session.query(OpeningRule).count() == 5 * 6
