@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
-        test-line test-browser validate eval bench lint format clean purge
+        test-line test-browser validate eval bench tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -82,6 +82,12 @@ eval: models/chizai.tar.gz
 
 bench: models/chizai.tar.gz
 	.venv/bin/python scripts/bench.py
+
+tune-fallback: models/chizai.tar.gz
+	.venv-rasa/bin/python scripts/tune_fallback.py
+
+compare-pipelines: models/chizai.tar.gz
+	.venv/bin/python scripts/compare_pipelines.py
 
 lint: .venv/.installed
 	.venv/bin/ruff check .

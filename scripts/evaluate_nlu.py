@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 from collections import Counter
 from pathlib import Path
 
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.utils.log_utils import configure_structlog
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +71,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--errors", action="store_true", help="list every misclassified text")
     args = parser.parse_args()
+    configure_structlog(logging.WARNING)
 
     examples = list(load_data(str(args.data)).intent_examples)
     texts = [m.get("text") for m in examples]
