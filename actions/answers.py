@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.gateway import GatewayError, apologise, call, relay
+from actions.gateway import exchange
 
 CONTACT_FORM = "contact_form"
 
@@ -28,13 +28,8 @@ class ActionAnswerTopic(Action):
             "intent": message.get("intent", {}).get("name", ""),
             "text": message.get("text") or "",
         }
-        try:
-            answer = await call("/answers/topic", payload)
-        except GatewayError:
-            apologise(dispatcher)
-            return []
-        relay(dispatcher, answer["messages"])
-        return [FollowupAction(CONTACT_FORM)] if answer.get("needs_contact") else []
+        answer = await exchange(dispatcher, "/answers/topic", payload)
+        return [FollowupAction(CONTACT_FORM)] if answer and answer.get("needs_contact") else []
 
 
 class ActionProgramInfo(Action):
@@ -51,10 +46,5 @@ class ActionProgramInfo(Action):
             "text": tracker.latest_message.get("text") or "",
             "program": next(tracker.get_latest_entity_values("program"), None),
         }
-        try:
-            answer = await call("/answers/program", payload)
-        except GatewayError:
-            apologise(dispatcher)
-            return []
-        relay(dispatcher, answer["messages"])
+        await exchange(dispatcher, "/answers/program", payload)
         return []

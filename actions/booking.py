@@ -9,7 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.gateway import GatewayError, apologise, call, relay
+from actions.gateway import exchange
 
 BOOKING_FORM = "booking_form"
 BOOKING_SLOTS = (
@@ -39,15 +39,9 @@ class AskBookingChoice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        try:
-            text = tracker.latest_message.get("text") or ""
-            answer = await call(
-                "/booking/ask", {**form_state(tracker), "slot": self.slot, "text": text[:2000]}
-            )
-        except GatewayError:
-            apologise(dispatcher)
-            return []
-        relay(dispatcher, answer["messages"])
+        text = tracker.latest_message.get("text") or ""
+        payload = {**form_state(tracker), "slot": self.slot, "text": text[:2000]}
+        await exchange(dispatcher, "/booking/ask", payload)
         return []
 
 
@@ -76,10 +70,7 @@ class AskBookingConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        try:
-            relay(dispatcher, (await call("/booking/summary", form_state(tracker)))["messages"])
-        except GatewayError:
-            apologise(dispatcher)
+        await exchange(dispatcher, "/booking/summary", form_state(tracker))
         return []
 
 
@@ -93,13 +84,8 @@ async def checked(
         "text": str(value or "")[:2000],
         "entity": latest_entity(tracker, slot),
     }
-    try:
-        result = await call("/booking/check", payload)
-    except GatewayError:
-        apologise(dispatcher)
-        return {slot: None}
-    relay(dispatcher, result["messages"])
-    return {slot: result["value"]}
+    result = await exchange(dispatcher, "/booking/check", payload)
+    return {slot: result["value"] if result else None}
 
 
 class ValidateBookingForm(FormValidationAction):
@@ -150,12 +136,9 @@ class ActionSubmitBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        try:
-            result = await call("/booking/submit", form_state(tracker))
-        except GatewayError:
-            apologise(dispatcher)
+        result = await exchange(dispatcher, "/booking/submit", form_state(tracker))
+        if result is None:
             return []
-        relay(dispatcher, result["messages"])
         if result["booked"]:
             return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
         # The slot was taken meanwhile: choose another, then confirm again.
@@ -202,14 +185,11 @@ class ValidateCancelForm(FormValidationAction):
     async def validate_cancel_contact(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
-        try:
-            found = (await call("/booking/exists", {**cancel_state(tracker), "contact": str(value)[:2000]}))[
-                "value"
-            ]
-        except GatewayError:
-            apologise(dispatcher)
+        payload = {**cancel_state(tracker), "contact": str(value)[:2000]}
+        result = await exchange(dispatcher, "/booking/exists", payload)
+        if result is None:
             return {"cancel_contact": None}
-        if found:
+        if result["value"]:
             return {"cancel_contact": value}
         return {"cancel_contact": value, "cancel_choice": "not_found"}
 
@@ -221,13 +201,8 @@ class ValidateCancelForm(FormValidationAction):
             "text": str(value or "")[:2000],
             "entity": latest_entity(tracker, "booking_slot"),
         }
-        try:
-            result = await call("/booking/new-slot/check", payload)
-        except GatewayError:
-            apologise(dispatcher)
-            return {"new_booking_slot": None}
-        relay(dispatcher, result["messages"])
-        return {"new_booking_slot": result["value"]}
+        result = await exchange(dispatcher, "/booking/new-slot/check", payload)
+        return {"new_booking_slot": result["value"] if result else None}
 
 
 class AskNewBookingSlot(Action):
@@ -237,10 +212,7 @@ class AskNewBookingSlot(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        try:
-            relay(dispatcher, (await call("/booking/new-slot/ask", cancel_state(tracker)))["messages"])
-        except GatewayError:
-            apologise(dispatcher)
+        await exchange(dispatcher, "/booking/new-slot/ask", cancel_state(tracker))
         return []
 
 
@@ -251,8 +223,5 @@ class ActionFinishCancel(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        try:
-            relay(dispatcher, (await call("/booking/cancel", cancel_state(tracker)))["messages"])
-        except GatewayError:
-            apologise(dispatcher)
+        await exchange(dispatcher, "/booking/cancel", cancel_state(tracker))
         return [SlotSet(slot, None) for slot in CANCEL_SLOTS]

@@ -49,3 +49,16 @@ def apologise(dispatcher: CollectingDispatcher) -> None:
         text=UNAVAILABLE,
         buttons=[{"title": "担当者と話す", "payload": "/request_human"}],
     )
+
+
+async def exchange(
+    dispatcher: CollectingDispatcher, path: str, payload: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Call the gateway and relay the messages it returns; apologise and return ``None`` on failure."""
+    try:
+        result = await call(path, payload)
+    except GatewayError:
+        apologise(dispatcher)
+        return None
+    relay(dispatcher, result.get("messages") or [])
+    return result

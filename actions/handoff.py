@@ -9,7 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.gateway import GatewayError, apologise, call, relay
+from actions.gateway import exchange
 
 CONTACT_FORM = "contact_form"
 FALLBACK = "nlu_fallback"
@@ -26,13 +26,8 @@ async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
         "reason": reason,
         "text": tracker.latest_message.get("text") or "",
     }
-    try:
-        answer = await call("/escalations", payload)
-    except GatewayError:
-        apologise(dispatcher)
-        return []
-    relay(dispatcher, answer["messages"])
-    return [FollowupAction(CONTACT_FORM)] if answer.get("needs_contact") else []
+    answer = await exchange(dispatcher, "/escalations", payload)
+    return [FollowupAction(CONTACT_FORM)] if answer and answer.get("needs_contact") else []
 
 
 class ActionEscalate(Action):
@@ -87,10 +82,8 @@ class ValidateContactForm(FormValidationAction):
     async def validate_contact_detail(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, str | None]:
-        try:
-            result = await call("/contact/check", {"text": str(value)[:2000]})
-        except GatewayError:
-            apologise(dispatcher)
+        result = await exchange(dispatcher, "/contact/check", {"text": str(value)[:2000]})
+        if result is None:
             return {"contact_detail": None}
         if not result.get("valid"):
             dispatcher.utter_message(text=INVALID_CONTACT)
@@ -114,11 +107,6 @@ class ActionFinishHandoff(Action):
             "name": tracker.get_slot("contact_name") if consent else None,
             "contact": tracker.get_slot("contact_detail") if consent else None,
         }
-        try:
-            answer = await call("/escalations/contact", payload)
-        except GatewayError:
-            apologise(dispatcher)
-        else:
-            relay(dispatcher, answer["messages"])
+        await exchange(dispatcher, "/escalations/contact", payload)
         # Contact details live in the gateway's store only, not in the engine's tracker.
         return [SlotSet(slot, None) for slot in CONTACT_SLOTS]
