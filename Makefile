@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
-        test-line test-browser validate eval bench tune-fallback compare-pipelines lint format clean purge
+        test-line test-browser test-staff staff-user validate eval bench tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -75,7 +75,15 @@ test-browser: models/chizai.tar.gz
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium fonts-noto-cjk" >&2; exit 1; }
 	.venv/bin/pytest -q tests/browser
 
-test: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser
+test-staff: models/chizai.tar.gz
+	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium fonts-noto-cjk" >&2; exit 1; }
+	.venv/bin/pytest -q tests/staff
+
+staff-user: .venv/.installed
+	@test -n "$(EMAIL)" || { echo "usage: make staff-user EMAIL=you@example.jp [ROLE=admin|staff] [NAME=名前]  (password: prompt or STAFF_PASSWORD)" >&2; exit 1; }
+	.venv/bin/python -m bot staff-user --email "$(EMAIL)" --role "$(or $(ROLE),staff)" $(if $(NAME),--name "$(NAME)")
+
+test: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser test-staff
 
 eval: models/chizai.tar.gz
 	.venv-rasa/bin/python scripts/evaluate_nlu.py

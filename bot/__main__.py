@@ -1,28 +1,23 @@
-"""Command line: ``python -m bot serve|migrate|purge|bookings``."""
+"""Command line: ``python -m bot serve|migrate|purge|bookings|staff-user``."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 
 import uvicorn
 from sqlalchemy import select
 
 from bot.booking.messages import slot_label
 from bot.booking.models import Booking
-from bot.booking.service import purge_personal_data
-from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.core.logging import configure_logging
-
-logger = logging.getLogger("bot")
+from bot.privacy.retention import run_purge
+from bot.staff.cli import staff_user
 
 
 def purge() -> None:
-    """Remove booking personal data past the retention period, and log what was done."""
-    days = get_settings().booking_retention_days
-    count = with_retries(lambda session: purge_personal_data(session, days))
-    logger.info("purge: personal data removed from %d bookings (slots more than %d days ago)", count, days)
+    """Remove personal data past its retention periods (bookings, transcripts, contact details), logged."""
+    run_purge()
 
 
 def list_bookings() -> None:
@@ -49,6 +44,10 @@ def main() -> None:
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("purge", help="remove personal data past its retention period")
     commands.add_parser("bookings", help="list recent bookings (new, changed, cancelled)")
+    account = commands.add_parser("staff-user", help="create a staff account or reset its password")
+    account.add_argument("--email", required=True)
+    account.add_argument("--role", choices=["staff", "admin"], default="staff")
+    account.add_argument("--name", help="the name shown in the dashboard (default: the e-mail's user part)")
     args = parser.parse_args()
 
     configure_logging()
@@ -67,6 +66,8 @@ def main() -> None:
         purge()
     elif args.command == "bookings":
         list_bookings()
+    elif args.command == "staff-user":
+        staff_user(args.email, args.role, args.name)
 
 
 if __name__ == "__main__":

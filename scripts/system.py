@@ -86,12 +86,16 @@ class System:
             "--endpoints", str(self._endpoints()), "--credentials", str(ROOT / "credentials.yml"),
         )  # fmt: skip
 
-    def start(self) -> None:
+    def start_actions(self) -> None:
+        """Spawn the action server on its port."""
         self._spawn(
             "actions",
             str(ROOT / ".venv-rasa/bin/rasa"), "run", "actions",
             "--actions", "actions", "--port", str(self.actions_port),
         )  # fmt: skip
+
+    def start(self) -> None:
+        self.start_actions()
         if "rasa" not in self.processes:
             self.start_rasa()
         self.start_gateway()

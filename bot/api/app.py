@@ -18,6 +18,7 @@ from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
+from bot.staff.routes import router as staff_router
 
 
 @asynccontextmanager
@@ -42,4 +43,5 @@ def create_app() -> FastAPI:
         app.include_router(module.router)
     app.include_router(booking.internal)
     app.include_router(booking.public)
+    app.include_router(staff_router)
     return app

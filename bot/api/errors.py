@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +18,7 @@ _MESSAGES = {
     422: "送信内容を読み取れませんでした。お手数ですが、もう一度お試しください。",
     500: "申し訳ありません。一時的な問題が発生しました。少し時間をおいて、もう一度お試しください。",
 }
+INCOMPLETE_BODY = "送信内容を最後まで受け取れませんでした。お手数ですが、もう一度お送りください。"
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
@@ -34,6 +36,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, _error: RequestValidationError) -> JSONResponse:
         return error_response(422, "invalid_request", _MESSAGES[422])
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, _error: ClientDisconnect) -> JSONResponse:
+        # The client hung up before its body arrived: nobody reads this answer, nothing broke.
+        logger.info("client disconnected before sending its whole body to %s", request.url.path)
+        return error_response(400, "client_disconnected", INCOMPLETE_BODY)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, _error: Exception) -> JSONResponse:

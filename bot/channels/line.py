@@ -52,7 +52,7 @@ from linebot.v3.webhooks import (
     UserSource,
     VideoMessageContent,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.core.db import with_retries
@@ -111,14 +111,17 @@ def parse_events(body: bytes) -> list[Event]:
 
     Events the SDK cannot read (new types, unexpected shapes) are logged and left out.
     """
-    data = json.loads(body.decode("utf-8"))
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except RecursionError as error:  # arrays or objects nested thousands deep
+        raise ValueError("JSON nested too deeply") from error
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise ValueError("not a LINE webhook body")
     events = []
     for raw in data["events"]:
         try:
             events.append(Event.from_dict(raw))
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, LookupError):  # LookupError: no 'type'
             kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
             logger.warning("LINE event of type %r could not be read; skipped", kind)
     return events
@@ -225,6 +228,11 @@ class LineSender:
         try:
             await self._retrying(lambda: self._api.reply_message(request, _request_timeout=self._timeout))
         except SendFailed as failure:
+            if _retryable(failure.status):
+                # Every attempt was answered 429/5xx, none said the token was used: push it instead
+                # (once, thanks to its retry key) rather than lose the answer.
+                logger.warning("LINE reply failed after retries (%s); sending a push message", failure)
+                return None
             if not failure.reply_token_refused:
                 logger.warning("LINE reply failed: %s", failure)
                 return "failed"
@@ -367,6 +375,14 @@ class LineChannel:
                 logger.exception("LINE event %s could not be handled", event.webhook_event_id)
 
     async def _handle(self, user_id: str, event: Event) -> None:
+        try:
+            await self._handle_recorded(user_id, event)
+        except SQLAlchemyError:  # the database stayed busy through the retries
+            logger.exception("LINE event %s could not be recorded", event.webhook_event_id)
+            if isinstance(event, MessageEvent | PostbackEvent):
+                await self._send(user_id, event.reply_token, [bot_message(replies.STORE_UNAVAILABLE)])
+
+    async def _handle_recorded(self, user_id: str, event: Event) -> None:
         if event.delivery_context.is_redelivery:
             logger.info("LINE event %s is a redelivery", event.webhook_event_id)
         if not await to_thread.run_sync(claim_event, event.webhook_event_id):

@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHIZAI_", env_file=".env", extra="ignore")
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'chizai.db'}"
-    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_url: str = "http://127.0.0.1:5005"  # or replicas: "http://a:5005,http://b:5005"
     actions_url: str = "http://127.0.0.1:5055"
     rasa_timeout_seconds: float = 15.0
     health_timeout_seconds: float = 2.0
@@ -38,6 +38,16 @@ class Settings(BaseSettings):
         default=None, validation_alias="LINE_CHANNEL_ACCESS_TOKEN"
     )
     line_api_base_url: str = "https://api.line.me"
+    # Staff dashboard (bot/staff): days after a conversation's last message when its texts and the
+    # escalation's contact details are purged; how often the purge job runs (0 = only by command).
+    transcript_retention_days: int = 90
+    purge_interval_hours: float = 24.0
+    # Staff sign-in: session lifetime, idle timeout, and failed attempts allowed per window.
+    staff_session_hours: float = 12.0
+    staff_idle_minutes: int = 120
+    login_window_minutes: int = 15
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
 
 
 @lru_cache

@@ -8,10 +8,16 @@ import re
 from bot.text.normalize import normalize
 
 # E-mail addresses, and Japanese phone numbers with or without separators
-# (03-1234-5678, 090 1234 5678, (03)1234-5678, +81-90-...). Runs on NFKC text,
-# so full-width digits are caught too. Booking numbers (letters first) are left alone.
+# (03-1234-5678, 090 1234 5678, (03)1234-5678, 03(3832)3656, +81-90-...). Runs on NFKC text,
+# so full-width digits are caught too; the dashes visitors type (ー, −, ‐, ―) count as separators.
+# Booking numbers (letters first) are left alone.
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_PHONE = re.compile(r"(?<![A-Za-z0-9-])(?:\+?81[- ]?|\(?0)\d{0,4}\)?[- ]?\d{1,4}[- ]?\d{3,4}(?![A-Za-z0-9-])")
+_DASH = "\\-‐‑‒–—―−ー"
+_SEP = f"[{_DASH} ]"
+_PHONE = re.compile(
+    rf"(?<![A-Za-z0-9{_DASH}])(?:\+?81{_SEP}?|\(?0)\d{{0,4}}\)?{_SEP}?\(?\d{{1,4}}\)?{_SEP}?\d{{3,4}}"
+    rf"(?![A-Za-z0-9{_DASH}])"
+)
 
 
 def mask_pii(text: str) -> str:

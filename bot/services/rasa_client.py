@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -14,11 +16,14 @@ class EngineUnavailable(Exception):
 
 
 class RasaClient:
-    """Talks to Rasa's HTTP server: ``/model/parse`` and the REST channel."""
+    """Talks to Rasa's HTTP server (one, or replicas in turn): ``/model/parse`` and the REST channel."""
 
     def __init__(self, settings: Settings, http: httpx.AsyncClient) -> None:
         self._settings = settings
         self._http = http
+        # One URL, or several comma-separated Rasa replicas sharing their tracker and lock stores.
+        self._replicas = [url.strip().rstrip("/") for url in settings.rasa_url.split(",") if url.strip()]
+        self._turn = itertools.count()
 
     async def parse(self, text: str) -> dict[str, Any]:
         """NLU result for ``text`` (already normalised)."""
@@ -30,6 +35,11 @@ class RasaClient:
         if not isinstance(replies, list):
             raise EngineUnavailable("unexpected reply shape from the REST channel")
         return replies
+
+    async def tracker(self, sender_id: str) -> dict[str, Any]:
+        """The conversation's tracker without its events (``latest_message`` holds the last intent)."""
+        path = f"/conversations/{quote(sender_id, safe='')}/tracker?include_events=NONE"
+        return await self._get(path)
 
     async def engine_ok(self) -> bool:
         """True when Rasa is up with a model loaded."""
@@ -49,24 +59,24 @@ class RasaClient:
         return response.status_code == httpx.codes.OK
 
     async def _post(self, path: str, payload: dict[str, Any]) -> Any:
-        try:
-            response = await self._http.post(
-                f"{self._settings.rasa_url}{path}",
-                json=payload,
-                timeout=self._settings.rasa_timeout_seconds,
-            )
-            response.raise_for_status()
-            return response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            raise EngineUnavailable(str(error)) from error
+        return await self._request("POST", path, payload, self._settings.rasa_timeout_seconds)
 
     async def _get(self, path: str, timeout: float | None = None) -> Any:
-        try:
-            response = await self._http.get(
-                f"{self._settings.rasa_url}{path}",
-                timeout=timeout or self._settings.rasa_timeout_seconds,
-            )
-            response.raise_for_status()
-            return response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            raise EngineUnavailable(str(error)) from error
+        return await self._request("GET", path, None, timeout or self._settings.rasa_timeout_seconds)
+
+    async def _request(self, method: str, path: str, payload: dict[str, Any] | None, timeout: float) -> Any:
+        """The JSON answer of the next replica in turn; a replica that refuses the connection is
+        skipped for the next one (the request never reached it, so nothing is done twice)."""
+        first = next(self._turn)
+        refused: httpx.HTTPError | None = None
+        for offset in range(len(self._replicas)):
+            base = self._replicas[(first + offset) % len(self._replicas)]
+            try:
+                response = await self._http.request(method, f"{base}{path}", json=payload, timeout=timeout)
+                response.raise_for_status()
+                return response.json()
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                refused = error
+            except (httpx.HTTPError, ValueError) as error:
+                raise EngineUnavailable(str(error)) from error
+        raise EngineUnavailable(str(refused))

@@ -61,6 +61,17 @@ def record_outcome(
     with_retries(work)
 
 
+def record_intent(message_id: int, intent: dict[str, Any]) -> None:
+    """Store the intent (name, confidence) the engine gave a visitor message."""
+
+    def work(session: Session) -> None:
+        message = session.get(Message, message_id)
+        if message is not None:
+            message.intent, message.confidence = intent.get("name"), intent.get("confidence")
+
+    with_retries(work)
+
+
 def transcript(sender_id: str) -> list[dict[str, Any]]:
     """All turns of a conversation, oldest first."""
 

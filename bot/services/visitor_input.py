@@ -55,7 +55,7 @@ async def read_json_object(request: Request, max_bytes: int) -> dict[str, Any]:
             raise InputError(Problem.TOO_LONG)
     try:
         data = json.loads(bytes(body).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (ValueError, RecursionError) as error:  # undecodable, malformed, or nested too deep
         raise InputError(Problem.INVALID) from error
     if not isinstance(data, dict):
         raise InputError(Problem.INVALID)
@@ -68,8 +68,9 @@ def check_text(value: Any, limit: int) -> VisitorText:
         raise InputError(Problem.EMPTY if value is None else Problem.INVALID)
     if len(value) > limit:
         raise InputError(Problem.TOO_LONG)
-    storable = value.encode("utf-8", "replace").decode("utf-8")
-    normalized = normalize(storable)
+    text = value.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored
+    normalized = normalize(text)
     if not has_content(normalized):
         raise InputError(Problem.EMPTY)
-    return VisitorText(original=storable, normalized=normalized)
+    # Nor can NUL in a PostgreSQL text column.
+    return VisitorText(original=text.replace("\x00", "\ufffd"), normalized=normalized)

@@ -9,6 +9,7 @@ with ``search_key``.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -67,12 +68,25 @@ _LIGHT_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=2)
-def _tokenizer(mode: str = "C"):
-    """A Sudachi tokenizer (core dictionary) in split mode ``mode``, loaded once."""
-    from sudachipy import Dictionary, SplitMode
+@lru_cache(maxsize=1)
+def _dictionary():
+    """Sudachi's core dictionary, loaded once and shared by every thread."""
+    from sudachipy import Dictionary
 
-    return Dictionary(dict="core").tokenizer(mode=getattr(SplitMode, mode))
+    return Dictionary(dict="core")
+
+
+_per_thread = threading.local()
+
+
+def _tokenizer(mode: str = "C"):
+    """This thread's Sudachi tokenizer in split mode ``mode`` (a tokenizer cannot be shared by threads)."""
+    from sudachipy import SplitMode
+
+    tokenizers = _per_thread.__dict__.setdefault("tokenizers", {})
+    if mode not in tokenizers:
+        tokenizers[mode] = _dictionary().tokenizer(mode=getattr(SplitMode, mode))
+    return tokenizers[mode]
 
 
 def reading(text: str) -> str:

@@ -228,7 +228,22 @@ def test_other_refusals_are_given_up_without_a_push():
 
 
 def test_retries_are_bounded():
-    api = FakeApi(reply=[api_error(429, "Too Many Requests")] * 5)
+    api = FakeApi(reply=[api_error(429, "Too Many Requests")] * 5, push=[api_error(503, "Unavailable")] * 5)
+    assert send(api) == "failed"
+    assert api.kinds() == ["reply"] * 3 + ["push"] * 3
+
+
+def test_a_reply_refused_on_every_retry_goes_out_as_a_push():
+    api = FakeApi(
+        reply=[api_error(429, "Too Many Requests"), api_error(500, "Error"), api_error(429, "Too Many")]
+    )
+    assert send(api) == "push"
+    assert api.kinds() == ["reply"] * 3 + ["push"]
+
+
+def test_a_reply_lost_in_the_network_is_not_pushed():
+    # The request may have reached LINE: a push could repeat the answer.
+    api = FakeApi(reply=[aiohttp.ClientConnectionError()] * 3)
     assert send(api) == "failed"
     assert api.kinds() == ["reply"] * 3
 

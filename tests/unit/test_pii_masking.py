@@ -36,3 +36,34 @@ def test_log_filter_masks_formatted_messages():
     record = logging.LogRecord("t", logging.INFO, __file__, 1, "contact %s", ("090-1234-5678",), None)
     PiiMaskingFilter().filter(record)
     assert record.getMessage() == "contact [phone]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "０３（３８３２）３６５６へお電話ください",  # full-width brackets around the exchange
+        "TEL 03(3832)3656",
+        "０９０ー１２３４ー５６７８です",  # the long-vowel mark typed as a dash
+        "03−3832−3656",  # minus sign
+        "03‐3832‐3656",  # hyphen
+        "03―3832―3656",  # horizontal bar
+        "電話番号：０９０　１２３４　５６７８",  # ideographic spaces
+        "＋８１－９０－１２３４－５６７８",
+    ],
+)
+def test_phone_numbers_in_the_forms_japanese_visitors_type_are_masked(text):
+    masked = mask_pii(text)
+    assert "[phone]" in masked
+    assert not any(run in masked for run in ("1234", "3832", "5678", "3656"))
+
+
+def test_e_mail_written_with_full_width_at_and_dots_is_masked():
+    assert (
+        mask_pii("メールはｙａｍａｄａ．ｔａｒｏ＋ｉｐ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐまで")
+        == "メールは[email]まで"
+    )
+
+
+@pytest.mark.parametrize("number", ["CZ-7K3M9P", "CZ-2345AB", "CZ-98765Q"])
+def test_booking_numbers_like_cz_7k3m9p_are_not_masked(number):
+    assert mask_pii(f"予約番号は {number} です") == f"予約番号は {number} です"

@@ -1,0 +1,155 @@
+"""Retention: transcripts, escalation contact details and booking personal data are purged
+after their retention periods, by ``python -m bot purge`` and by a daily job in the gateway.
+
+A purged message keeps its row (time, direction, intent: what analytics count) with its text
+replaced by ``PURGED_TEXT``; a purged escalation keeps its history of who did what, without the
+visitor's words, contact details or notes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from anyio import to_thread
+from sqlalchemy import distinct, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.booking.service import purge_personal_data
+from bot.core.config import get_settings
+from bot.core.db import with_retries
+from bot.escalation.models import Escalation, EscalationEvent
+from bot.models import Conversation, Message, utcnow
+from bot.staff import ratelimit
+from bot.staff.auth import forget_expired
+from bot.staff.models import AuditEntry
+
+logger = logging.getLogger(__name__)
+
+PURGED_TEXT = "(保存期間を過ぎたため削除しました)"
+PURGE_ACTOR = "system:purge"
+LOGIN_ATTEMPTS_KEPT = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    conversations: int
+    messages: int
+    escalations: int
+    bookings: int
+
+    def summary(self) -> str:
+        return (
+            f"conversations={self.conversations} messages={self.messages} "
+            f"escalations={self.escalations} bookings={self.bookings}"
+        )
+
+
+def purge_transcripts(session: Session, retention_days: int) -> tuple[int, int, int]:
+    """Purge the texts of conversations idle for ``retention_days`` and the contact details of
+    escalations untouched as long; returns (conversations, messages, escalations) purged."""
+    cutoff = utcnow() - timedelta(days=retention_days)
+    old_conversations = select(Conversation.id).where(Conversation.last_message_at < cutoff)
+    pending = (
+        Message.conversation_id.in_(old_conversations),
+        or_(Message.text != PURGED_TEXT, Message.buttons.is_not(None)),
+    )
+    conversations = session.scalar(select(func.count(distinct(Message.conversation_id))).where(*pending)) or 0
+    messages = session.execute(
+        update(Message)
+        .where(*pending)
+        .values(text=PURGED_TEXT, buttons=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+    personal = (
+        Escalation.trigger_text,
+        Escalation.contact_name,
+        Escalation.contact_phone,
+        Escalation.contact_email,
+        Escalation.resolution,
+    )
+    escalation_ids = list(
+        session.scalars(
+            select(Escalation.id).where(
+                Escalation.updated_at < cutoff,
+                or_(*(column.is_not(None) for column in personal), _has_notes()),
+            )
+        )
+    )
+    if escalation_ids:
+        session.execute(
+            update(Escalation)
+            .where(Escalation.id.in_(escalation_ids))
+            # Keep updated_at: a purge is not a change staff made.
+            .values(dict.fromkeys(personal) | {Escalation.updated_at: Escalation.updated_at})
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(EscalationEvent)
+            .where(EscalationEvent.escalation_id.in_(escalation_ids))
+            .values(note=None)
+            .execution_options(synchronize_session=False)
+        )
+    return conversations, messages or 0, len(escalation_ids)
+
+
+def _has_notes():
+    return Escalation.id.in_(select(EscalationEvent.escalation_id).where(EscalationEvent.note.is_not(None)))
+
+
+def run_purge() -> PurgeResult:
+    """Apply every retention period once, log what was removed and record it in the audit log."""
+    settings = get_settings()
+
+    def work(session: Session) -> PurgeResult:
+        conversations, messages, escalations = purge_transcripts(session, settings.transcript_retention_days)
+        bookings = purge_personal_data(session, settings.booking_retention_days)
+        ratelimit.forget_before(session, utcnow() - LOGIN_ATTEMPTS_KEPT)
+        forget_expired(session)
+        result = PurgeResult(conversations, messages, escalations, bookings)
+        session.add(AuditEntry(actor=PURGE_ACTOR, action="purge", detail=result.summary()))
+        return result
+
+    result = with_retries(work)
+    logger.info(
+        "purge: texts removed from %d messages in %d conversations idle over %d days; contact details "
+        "and notes removed from %d escalations; personal data removed from %d bookings (slots more than "
+        "%d days ago)",
+        result.messages,
+        result.conversations,
+        settings.transcript_retention_days,
+        result.escalations,
+        result.bookings,
+        settings.booking_retention_days,
+    )
+    return result
+
+
+async def purge_daily(interval_hours: float) -> None:
+    """Run the purge now and then every ``interval_hours``, until cancelled; failures are logged."""
+    while True:
+        try:
+            await to_thread.run_sync(run_purge)
+        except Exception:
+            logger.exception("purge: the scheduled purge failed; it runs again at the next interval")
+        await asyncio.sleep(interval_hours * 3600)
+
+
+@contextlib.asynccontextmanager
+async def scheduled_purge():
+    """Keep the daily purge running while the gateway runs (off when the interval is 0)."""
+    interval = get_settings().purge_interval_hours
+    if interval <= 0:
+        yield
+        return
+    task = asyncio.create_task(purge_daily(interval), name="daily-purge")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,1 @@
+"""The staff dashboard (``/staff/``): escalations, bookings, the program catalogue, analytics."""

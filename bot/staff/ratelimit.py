@@ -1,0 +1,65 @@
+"""Sign-in rate limit: a few failures per account and per client address within a window.
+
+An account's failures count since its last successful sign-in; an address's failures count
+across accounts (password spraying). Attempts made while locked count as failures too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.core.config import get_settings
+from bot.models import utcnow
+from bot.staff.models import LoginAttempt
+from bot.staff.timefmt import as_utc
+
+
+@dataclass(frozen=True)
+class Limits:
+    window: timedelta
+    per_account: int
+    per_ip: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        settings = get_settings()
+        return cls(
+            window=timedelta(minutes=settings.login_window_minutes),
+            per_account=settings.login_max_failures_per_account,
+            per_ip=settings.login_max_failures_per_ip,
+        )
+
+
+def _failures(session: Session, since: datetime, *conditions) -> int:
+    query = select(func.count()).select_from(LoginAttempt)
+    query = query.where(LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since, *conditions)
+    return session.scalar(query) or 0
+
+
+def is_locked(session: Session, email: str, ip: str, limits: Limits | None = None) -> bool:
+    """True while the account or the address has used up its failures in the window."""
+    limits = limits or Limits.from_settings()
+    since = utcnow() - limits.window
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.attempted_at)).where(
+            LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    account_since = max(since, as_utc(last_success)) if last_success else since
+    if _failures(session, account_since, LoginAttempt.email == email) >= limits.per_account:
+        return True
+    return _failures(session, since, LoginAttempt.ip == ip) >= limits.per_ip
+
+
+def record(session: Session, email: str, ip: str, succeeded: bool) -> None:
+    session.add(LoginAttempt(email=email, ip=ip, succeeded=succeeded, attempted_at=utcnow()))
+
+
+def forget_before(session: Session, cutoff: datetime) -> int:
+    """Delete attempts older than ``cutoff``; returns how many."""
+    result = session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff))
+    return result.rowcount or 0

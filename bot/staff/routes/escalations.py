@@ -1,0 +1,130 @@
+"""Escalation pages: the filtered list, and the detail page where staff work one to closed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from bot.core.db import with_retries
+from bot.escalation.models import PRIORITIES, REASONS, STATUSES, Escalation
+from bot.staff import escalations as work
+from bot.staff.web import CurrentStaff, StaffRoute, redirect, render
+
+router = APIRouter(route_class=StaffRoute)
+LIST = "/staff/escalations"
+
+
+@router.get(LIST)
+def escalation_list(request: Request, _staff: CurrentStaff) -> HTMLResponse:
+    filters = work.Filters.parse(dict(request.query_params))
+
+    def read(session):
+        rows, total = work.list_escalations(session, filters)
+        return {
+            "rows": rows,
+            "total": total,
+            "counts": work.open_counts(session),
+            "names": work.staff_names(session),
+        }
+
+    context = with_retries(read)
+    pages = max(1, -(-context["total"] // work.PAGE_SIZE))
+    query = {k: v for k, v in request.query_params.items() if k != "page"}
+    return render(
+        request,
+        "escalations.html",
+        {
+            **context,
+            "filters": filters,
+            "pages": pages,
+            "query": query,
+            "status_filters": work.STATUS_FILTERS,
+            "priorities": PRIORITIES,
+            "reasons": REASONS,
+            "statuses": STATUSES,
+            "channels": work.CHANNELS,
+        },
+    )
+
+
+def _detail(request: Request, escalation_id: int, error: str = "", status: int = 200) -> HTMLResponse:
+    def read(session):
+        escalation = session.get(Escalation, escalation_id)
+        if escalation is None:
+            raise HTTPException(404)
+        names = work.staff_names(session)
+        return {
+            "e": escalation,
+            "turns": work.transcript(session, escalation.sender_id),
+            "events": [
+                (event, work.actor_label(event.actor, names))
+                for event in work.history(session, escalation_id)
+            ],
+            "names": names,
+            "assignable": work.active_staff(session),
+        }
+
+    context = with_retries(read)
+    return render(
+        request,
+        "escalation.html",
+        {
+            **context,
+            "error": error,
+            "priorities": PRIORITIES,
+            "reasons": REASONS,
+            "statuses": STATUSES,
+            "channels": work.CHANNELS,
+            "actions": work.ACTIONS,
+        },
+        status=status,
+    )
+
+
+@router.get(LIST + "/{escalation_id}")
+def escalation_detail(request: Request, escalation_id: int, _staff: CurrentStaff) -> HTMLResponse:
+    return _detail(request, escalation_id)
+
+
+def _step(request: Request, escalation_id: int, step, done: str) -> Response:
+    """Run one step; back to the detail page with a notice, or with the reason it was refused."""
+    try:
+        with_retries(step)
+    except LookupError as error:
+        raise HTTPException(404) from error
+    except work.EscalationError as error:
+        return _detail(request, escalation_id, str(error), status=400)
+    return redirect(f"{LIST}/{escalation_id}", done)
+
+
+@router.post(LIST + "/{escalation_id}/assign")
+def assign(
+    request: Request, escalation_id: int, staff: CurrentStaff, assignee: Annotated[str, Form()] = ""
+) -> Response:
+    actor = staff.staff.email
+    return _step(request, escalation_id, lambda s: work.assign(s, escalation_id, assignee, actor), "assigned")
+
+
+@router.post(LIST + "/{escalation_id}/notes")
+def add_note(
+    request: Request, escalation_id: int, staff: CurrentStaff, note: Annotated[str, Form()] = ""
+) -> Response:
+    actor = staff.staff.email
+    return _step(request, escalation_id, lambda s: work.add_note(s, escalation_id, note, actor), "note")
+
+
+@router.post(LIST + "/{escalation_id}/start")
+def start(request: Request, escalation_id: int, staff: CurrentStaff) -> Response:
+    actor = staff.staff.email
+    return _step(request, escalation_id, lambda s: work.start(s, escalation_id, actor), "started")
+
+
+@router.post(LIST + "/{escalation_id}/close")
+def close(
+    request: Request, escalation_id: int, staff: CurrentStaff, resolution: Annotated[str, Form()] = ""
+) -> Response:
+    actor = staff.staff.email
+    return _step(request, escalation_id, lambda s: work.close(s, escalation_id, resolution, actor), "closed")

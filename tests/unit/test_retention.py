@@ -1,0 +1,152 @@
+"""Retention: transcripts and contact details are purged after the retention period, by the
+``purge`` command and by the gateway's daily job, and the purge itself is logged."""
+
+import asyncio
+import json
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.__main__ import purge
+from bot.core.config import get_settings
+from bot.core.db import migrate, session_factory, with_retries
+from bot.escalation.models import Escalation, EscalationEvent
+from bot.models import Conversation, Message, utcnow
+from bot.privacy.retention import PURGED_TEXT, purge_transcripts, run_purge, scheduled_purge
+from bot.staff.models import AuditEntry
+from bot.staff.timefmt import as_utc
+
+OLD, RECENT = timedelta(days=91), timedelta(days=10)
+
+
+def add_conversation(session, sender_id: str, age: timedelta, contact: bool = True) -> None:
+    when = utcnow() - age
+    conversation = Conversation(sender_id=sender_id, channel="web", started_at=when, last_message_at=when)
+    session.add(conversation)
+    session.flush()
+    session.add_all(
+        [
+            Message(conversation_id=conversation.id, direction="visitor", text="電話は090-1234-5678です",
+                    intent="request_human", confidence=0.9, status="answered", created_at=when),
+            Message(conversation_id=conversation.id, direction="bot", text="担当者におつなぎします。",
+                    buttons=json.dumps([{"title": "最初からやり直す", "payload": "/restart"}]), status="sent",
+                    created_at=when),
+        ]
+    )  # fmt: skip
+    escalation = Escalation(
+        sender_id=sender_id, channel="web", reason="requested_human", priority="normal",
+        trigger_text="人と話したい 090-1234-5678", contact_consent=contact,
+        contact_name="山田" if contact else None, contact_phone="090-1234-5678" if contact else None,
+        contact_email="yamada@example.jp" if contact else None, status="closed", resolution="電話で回答済み",
+        created_at=when, updated_at=when,
+    )  # fmt: skip
+    session.add(escalation)
+    session.flush()
+    session.add(
+        EscalationEvent(escalation_id=escalation.id, actor="bot", action="opened", note="人と話したい")
+    )
+    session.add(
+        EscalationEvent(escalation_id=escalation.id, actor="sato@example.jp", action="note", note="折り返す")
+    )
+
+
+@pytest.fixture
+def store(settings_env):
+    migrate()
+
+    def work(session):
+        add_conversation(session, "web-old", OLD)
+        add_conversation(session, "web-recent", RECENT)
+
+    with_retries(work)
+
+
+def conversation_state(sender_id: str):
+    with session_factory()() as session:
+        conversation = session.scalar(select(Conversation).where(Conversation.sender_id == sender_id))
+        messages = session.scalars(select(Message).where(Message.conversation_id == conversation.id)).all()
+        escalation = session.scalar(select(Escalation).where(Escalation.sender_id == sender_id))
+        notes = session.scalars(
+            select(EscalationEvent.note).where(EscalationEvent.escalation_id == escalation.id)
+        ).all()
+        return messages, escalation, notes
+
+
+def test_texts_and_contact_details_past_retention_are_purged_and_the_rest_kept(store):
+    with session_factory()() as session:
+        before = as_utc(
+            session.scalar(select(Escalation.updated_at).where(Escalation.sender_id == "web-old"))
+        )
+    counts = with_retries(lambda session: purge_transcripts(session, retention_days=90))
+    assert counts == (1, 2, 1)
+
+    messages, escalation, notes = conversation_state("web-old")
+    assert [m.text for m in messages] == [PURGED_TEXT, PURGED_TEXT]
+    assert all(m.buttons is None for m in messages)
+    assert [(m.direction, m.intent) for m in messages] == [("visitor", "request_human"), ("bot", None)]
+    assert escalation.contact_name is escalation.contact_phone is escalation.contact_email is None
+    assert escalation.trigger_text is escalation.resolution is None
+    assert (escalation.reason, escalation.status, escalation.contact_consent) == (
+        "requested_human",
+        "closed",
+        True,
+    )
+    assert as_utc(escalation.updated_at) == before  # a purge is not a staff change
+    assert notes == [None, None]
+
+    messages, escalation, notes = conversation_state("web-recent")
+    assert messages[0].text == "電話は090-1234-5678です"
+    assert escalation.contact_phone == "090-1234-5678"
+    assert notes == ["人と話したい", "折り返す"]
+
+
+def test_purging_twice_changes_nothing_the_second_time(store):
+    with_retries(lambda session: purge_transcripts(session, retention_days=90))
+    assert with_retries(lambda session: purge_transcripts(session, retention_days=90)) == (0, 0, 0)
+
+
+def test_the_retention_period_comes_from_the_environment(store, monkeypatch):
+    monkeypatch.setenv("CHIZAI_TRANSCRIPT_RETENTION_DAYS", "7")
+    get_settings.cache_clear()
+    result = run_purge()
+    assert (result.conversations, result.messages, result.escalations) == (2, 4, 2)
+
+
+def test_the_purge_command_purges_transcripts_and_logs_what_it_did(store, caplog):
+    with caplog.at_level(logging.INFO, logger="bot.privacy.retention"):
+        purge()
+    assert "texts removed from 2 messages in 1 conversations idle over 90 days" in caplog.text
+    assert "090" not in caplog.text
+    with session_factory()() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "purge"))
+    assert entry.actor == "system:purge"
+    assert entry.detail == "conversations=1 messages=2 escalations=1 bookings=0"
+
+
+def test_the_gateway_runs_the_purge_when_it_starts_and_then_daily(store, monkeypatch):
+    monkeypatch.setenv("CHIZAI_PURGE_INTERVAL_HOURS", "24")
+    get_settings.cache_clear()
+
+    async def run_for_a_moment():
+        async with scheduled_purge():
+            for _ in range(50):
+                await asyncio.sleep(0.05)
+                if conversation_state("web-old")[0][0].text == PURGED_TEXT:
+                    return True
+        return False
+
+    assert asyncio.run(run_for_a_moment())
+
+
+def test_the_daily_purge_can_be_switched_off(store, monkeypatch):
+    monkeypatch.setenv("CHIZAI_PURGE_INTERVAL_HOURS", "0")
+    get_settings.cache_clear()
+
+    async def run_for_a_moment():
+        async with scheduled_purge():
+            await asyncio.sleep(0.2)
+
+    asyncio.run(run_for_a_moment())
+    assert conversation_state("web-old")[0][0].text != PURGED_TEXT
