@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
-        test-line test-browser test-staff staff-user validate eval bench tune-fallback compare-pipelines lint format clean purge
+        test-line test-browser test-staff test-robustness bad-input load staff-user validate eval bench tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -83,7 +83,17 @@ staff-user: .venv/.installed
 	@test -n "$(EMAIL)" || { echo "usage: make staff-user EMAIL=you@example.jp [ROLE=admin|staff] [NAME=名前]  (password: prompt or STAFF_PASSWORD)" >&2; exit 1; }
 	.venv/bin/python -m bot staff-user --email "$(EMAIL)" --role "$(or $(ROLE),staff)" $(if $(NAME),--name "$(NAME)")
 
-test: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser test-staff
+test-robustness: models/chizai.tar.gz
+	.venv/bin/pytest -q tests/robustness
+
+bad-input: models/chizai.tar.gz
+	.venv/bin/python scripts/bad_input.py
+
+load: models/chizai.tar.gz
+	.venv/bin/python scripts/load.py
+
+test: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser test-staff \
+      test-robustness
 
 eval: models/chizai.tar.gz
 	.venv-rasa/bin/python scripts/evaluate_nlu.py

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from anyio import to_thread
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.core.db import with_retries
@@ -123,4 +123,7 @@ def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, bool]
             return message_id, False
         return message_id, is_bot_paused(session, sender_id)
 
-    return with_retries(work)
+    try:
+        return with_retries(work)
+    except IntegrityError:  # a visitor's first messages at once: another request made the conversation
+        return with_retries(work)
