@@ -13,7 +13,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
-        test-line test-browser test-staff test-robustness bad-input load staff-user validate eval bench tune-fallback compare-pipelines lint format clean purge
+        test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval bench tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -86,11 +86,22 @@ staff-user: .venv/.installed
 test-robustness: models/chizai.tar.gz
 	.venv/bin/pytest -q tests/robustness
 
+test-scaled: models/chizai.tar.gz
+	@command -v redis-server >/dev/null && test -x /usr/lib/postgresql/15/bin/initdb \
+	  || { echo "needs: apt-get install postgresql redis-server" >&2; exit 1; }
+	.venv/bin/pytest -q tests/scaled
+
 bad-input: models/chizai.tar.gz
 	.venv/bin/python scripts/bad_input.py
 
 load: models/chizai.tar.gz
-	.venv/bin/python scripts/load.py
+	.venv/bin/python scripts/load.py $(LOAD_ARGS)
+
+run-scaled: models/chizai.tar.gz
+	.venv/bin/python scripts/scaled.py start
+
+stop-scaled:
+	.venv/bin/python scripts/scaled.py stop
 
 test: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser test-staff \
       test-robustness

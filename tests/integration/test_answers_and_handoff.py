@@ -101,7 +101,7 @@ def test_two_failed_understandings_in_a_row_hand_off(system, gateway):
     [first] = chat(gateway, "asdfgh", sender_id)
     assert "読み取れませんでした" in first["text"]
     assert escalations(system, sender_id) == []
-    messages = chat(gateway, "ほげほげ", sender_id)
+    messages = chat(gateway, "ふがふが", sender_id)
     assert "担当者に引き継ぎ" in messages[0]["text"]
     assert escalations(system, sender_id)[0][:2] == ("repeated_fallback", "normal")
 

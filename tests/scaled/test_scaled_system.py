@@ -1,0 +1,116 @@
+"""The scaled path, really running: PostgreSQL and Redis on loopback, two Rasa replicas sharing
+their tracker store (PostgreSQL) and lock store (Redis), a gateway of two workers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import sqlalchemy
+
+from bot.text import replies
+from scripts.bad_input import LINE_SECRET, LINE_TOKEN, line_env, run_corpus
+from scripts.load import run_load
+from scripts.scaled import ScaledSystem, scratch_scaled_system
+from tests.line.stand_in import LineApiStandIn
+
+PATENT_TERM = "特許って出願してから何年くらい権利が続きますか？"
+PATENT_ANSWER = "出願日から20年"
+
+
+@pytest.fixture(scope="module")
+def line_api() -> Iterator[LineApiStandIn]:
+    stand_in = LineApiStandIn(LINE_TOKEN)
+    stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory, line_api) -> Iterator[ScaledSystem]:
+    running = scratch_scaled_system(tmp_path_factory.mktemp("scaled"), line_env(line_api, LINE_SECRET))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest.fixture
+def gateway(system) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=system.gateway_url, timeout=60) as client:
+        yield client
+
+
+def chat(client: httpx.Client, text: str, sender_id: str) -> list[str]:
+    response = client.post("/api/chat", json={"sender_id": sender_id, "text": text})
+    assert response.status_code == 200, response.text
+    return [m["text"] for m in response.json()["messages"]]
+
+
+def rasa_user_events(system: ScaledSystem, sender_id: str) -> int:
+    """User messages in Rasa's tracker store (PostgreSQL), whichever replica took them."""
+    url = f"postgresql+psycopg://chizai:{system.password}@127.0.0.1:{system.postgres_port}/rasa"
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = "SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"
+            return connection.execute(sqlalchemy.text(query), {"sender": sender_id}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_a_conversation_is_answered_and_tracked_in_postgresql_across_both_replicas(system, gateway):
+    sender = f"web-{uuid.uuid4().hex}"
+    texts = ["こんにちは", PATENT_TERM, "商標の登録はどれくらい有効ですか", "ありがとうございました"]
+    answers = [chat(gateway, text, sender) for text in texts]
+    assert PATENT_ANSWER in " ".join(answers[1])
+    assert rasa_user_events(system, sender) == len(texts)  # the replicas took turns on one tracker
+    assert gateway.get("/healthz").json()["components"] == {"rasa": "ok", "actions": "ok", "database": "ok"}
+
+
+def test_first_messages_of_one_visitor_at_once_are_all_answered_and_kept_whole(system):
+    # Six at once, three times: the gateway must not trip over creating one conversation twice,
+    # and the lock store must keep the replicas from writing one tracker at the same time.
+    for _ in range(3):
+        sender = f"web-{uuid.uuid4().hex}"
+
+        def turn(_: int, sender: str = sender) -> list[str]:
+            with httpx.Client(base_url=system.gateway_url, timeout=60) as client:
+                return chat(client, PATENT_TERM, sender)
+
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(turn, range(6)))
+        assert [a for a in answers if PATENT_ANSWER not in " ".join(a)] == []
+        assert rasa_user_events(system, sender) == 6
+
+
+def test_the_bad_input_corpus_on_postgresql_gets_no_5xx_and_loses_no_message(system, line_api):
+    figures = run_corpus(system.gateway_url, system.database_url, line_api)
+    print(figures.report())
+    assert figures.ok, figures.report()
+
+
+def test_a_small_load_on_the_scaled_system_loses_nothing(system):
+    figures = run_load(system.gateway_url, system.database_url, conversations=20, turns=5, concurrency=8)
+    print(figures.report())
+    assert figures.errors == 0 and figures.degraded_answers == 0, figures.error_samples
+    assert figures.lost == 0 and figures.left_received == 0
+
+
+def test_a_replica_killed_is_skipped_and_the_conversation_goes_on_without_an_apology(system, gateway):
+    sender = f"web-{uuid.uuid4().hex}"
+    chat(gateway, "こんにちは", sender)
+    system.stop("rasa2")
+    try:
+        for _ in range(4):  # both replicas' turns: the gateway skips the one that is down
+            answer = chat(gateway, PATENT_TERM, sender)
+            assert answer != [replies.ENGINE_UNAVAILABLE]
+            assert PATENT_ANSWER in " ".join(answer)
+        assert gateway.get("/healthz").status_code == 200
+    finally:
+        system.start_rasa(name="rasa2")
+        system.wait_until_replica_parses(system.rasa_urls[1])
