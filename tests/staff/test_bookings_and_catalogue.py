@@ -40,6 +40,8 @@ def test_staff_change_then_cancel_a_booking(staff, system):
     row.get_by_role("link", name=number).click()
     expect(page.locator("dl.facts")).to_contain_text("<b>商標</b>の出願について")
 
+    # 「変更あり」 marks a booking updated more than CHANGED_AFTER (1 s) after it was made.
+    page.wait_for_timeout(1100)
     choice = page.get_by_label("変更先(同じ場所・種類の空き枠)")
     choice.select_option(index=1)
     page.get_by_role("button", name="この日時に変更").click()
