@@ -47,12 +47,18 @@ def _with_policy(config: Config, policy: dict) -> Config:
     return config
 
 
+ENTITIES = ["ip_type", "program"]
 DIET = {"name": "DIETClassifier", "epochs": 100, "entity_recognition": False, "constrain_similarities": True}
 VARIANTS: dict[str, Callable[[Config], Config]] = {
     "logreg (chosen)": lambda c: c,
+    "logreg, Rasa's stock classifier and extractor": lambda c: _replace(
+        _replace(c, "SpacyDocEntityExtractor", [{"name": "SpacyEntityExtractor", "dimensions": ENTITIES}]),
+        "SentenceLogisticRegressionClassifier",
+        [{"name": "LogisticRegressionClassifier", "max_iter": 500}],
+    ),
     "logreg, no reading features": lambda c: _replace(c, "SudachiReadingFeaturizer", []),
     "logreg, split mode C": lambda c: _replace(
-        c, "SpacyNLP", [{"name": "SpacyNLP", "model": "build/split_C/spacy_ja"}]
+        c, "SpacyNLP", [{"name": "SpacyNLP", "model": "build/split_C/spacy_ja", "case_sensitive": True}]
     ),
     "DIET": lambda c: _replace(c, "LogisticRegressionClassifier", [DIET]),
     "DIET + TED policy": lambda c: _with_policy(

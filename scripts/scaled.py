@@ -40,7 +40,15 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.system import READY_TIMEOUT_SECONDS, System, free_port  # noqa: E402
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _postgres_bin() -> Path:
+    """The newest Debian PostgreSQL's programs (``/usr/lib/postgresql/<version>/bin``)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if not found:
+        raise SystemExit("PostgreSQL is missing: apt-get install postgresql redis-server")
+    return found[-1].parent
+
+
 DB_USER = "chizai"
 
 
@@ -113,18 +121,19 @@ class ScaledSystem(System):
                 shutil.chown(data.parent, "postgres")
                 shutil.chown(data, "postgres")
                 shutil.chown(password_file, "postgres")
-            _run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", DB_USER, "--pwfile",
+            _run(_as_postgres([str(_postgres_bin() / "initdb"), "-D", str(data), "-U", DB_USER, "--pwfile",
                                str(password_file), "--auth-host=scram-sha-256", "--auth-local=peer",
                                "-E", "UTF8", "--locale=C.UTF-8"]))  # fmt: skip
             password_file.unlink()
         options = f"-p {self.postgres_port} -k {data} -c listen_addresses=127.0.0.1"
-        _run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l",
+        _run(_as_postgres([str(_postgres_bin() / "pg_ctl"), "-D", str(data), "-o", options, "-l",
                            str(data.parent / "postgres.log"), "-w", "start"]))  # fmt: skip
         for database in ("chizai", "rasa"):
-            self._psql(f"SELECT 'CREATE DATABASE {database}' WHERE NOT EXISTS "
+            self.psql(f"SELECT 'CREATE DATABASE {database}' WHERE NOT EXISTS "
                        f"(SELECT FROM pg_database WHERE datname = '{database}')\\gexec")  # fmt: skip
 
-    def _psql(self, sql: str) -> None:
+    def psql(self, sql: str) -> None:
+        """Run ``sql`` as our database user on the cluster."""
         env = {**os.environ, "PGPASSWORD": self.password}
         _run(["psql", "-h", "127.0.0.1", "-p", str(self.postgres_port), "-U", DB_USER, "-d", "postgres",
               "-v", "ON_ERROR_STOP=1", "-q"], input=sql, env=env)  # fmt: skip
@@ -132,7 +141,9 @@ class ScaledSystem(System):
     def stop_postgres(self) -> None:
         if (self.pgdata / "postmaster.pid").exists():
             subprocess.run(
-                _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"]),
+                _as_postgres(
+                    [str(_postgres_bin() / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"]
+                ),
                 check=False,
                 capture_output=True,
             )
@@ -284,7 +295,7 @@ def _stop(_args: argparse.Namespace) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGTERM)
     subprocess.run(
-        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", state["pgdata"], "-m", "fast", "-w", "stop"]),
+        _as_postgres([str(_postgres_bin() / "pg_ctl"), "-D", state["pgdata"], "-m", "fast", "-w", "stop"]),
         check=False, capture_output=True,
     )  # fmt: skip
     state_file.unlink()

@@ -67,9 +67,14 @@ def database_ok() -> bool:
         return False
 
 
-def migrate(url: str | None = None, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` with Alembic."""
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic's configuration for ``url`` (default: the configured database)."""
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "alembic"))
     config.set_main_option("sqlalchemy.url", url or get_settings().database_url)
-    command.upgrade(config, revision)
+    return config
+
+
+def migrate(url: str | None = None, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with Alembic."""
+    command.upgrade(alembic_config(url), revision)

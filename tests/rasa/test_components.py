@@ -1,15 +1,25 @@
-"""Custom Rasa components: the normaliser step and the Sudachi reading featurizer."""
+"""Custom Rasa components: normaliser, reading featurizer, classifier and entity extractor."""
 
 import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
+from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import TEXT
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix
 
+from bot.rasa_components.entity_extractor import SpacyDocEntityExtractor
+from bot.rasa_components.intent_classifier import (
+    SentenceLogisticRegressionClassifier,
+    sentence_features,
+)
 from bot.rasa_components.normalizer import JapaneseNormalizer
 from bot.rasa_components.reading_featurizer import SudachiReadingFeaturizer
 
@@ -63,3 +73,64 @@ def test_sequence_features_have_one_row_per_token(featurizer, tokenized):
     featurizer.process([message])
     sequence, _ = message.get_sparse_features(TEXT)
     assert sequence.features.shape[0] == 3
+
+
+def classifier_pair(tmp_path, featurizer, tokenized):
+    """Rasa's classifier and ours, trained on the same featurized examples."""
+    examples = {
+        "ask_patent": ["特許の費用", "とっきょをとりたい", "特許出願の流れ"],
+        "ask_trademark": ["商標の登録", "ロゴを商標に", "しょうひょうの更新"],
+    }
+    messages = []
+    for intent, texts in examples.items():
+        for text in texts:
+            message = tokenized(text)
+            message.set("intent", intent)
+            messages.append(message)
+    featurizer.process(messages)
+    context = ExecutionContext(graph_schema=None, model_id="test")
+    trained = []
+    for cls in (LogisticRegressionClassifier, SentenceLogisticRegressionClassifier):
+        (tmp_path / cls.__name__).mkdir()
+        storage, resource = LocalModelStorage(tmp_path / cls.__name__), Resource(cls.__name__)
+        config = cls.get_default_config()
+        cls.create(config, storage, resource, context).train(TrainingData(messages))
+        trained.append(cls.load(config, storage, resource, context))
+    return trained
+
+
+def test_sentence_classifier_predicts_exactly_like_rasas(tmp_path, featurizer, tokenized):
+    rasas, ours = classifier_pair(tmp_path, featurizer, tokenized)
+    assert ours.clf.coef_.flags["F_CONTIGUOUS"]
+    for text in ("特許の期間", "しょうひょう", "ロゴ"):
+        expected, actual = tokenized(text), tokenized(text)
+        featurizer.process([expected, actual])
+        rasas.process([expected])
+        ours.process([actual])
+        assert actual.get("intent")["name"] == expected.get("intent")["name"]
+        for a, b in zip(actual.get("intent_ranking"), expected.get("intent_ranking"), strict=True):
+            assert a["name"] == b["name"]
+            assert a["confidence"] == pytest.approx(b["confidence"], abs=1e-12)
+
+
+def test_sentence_features_join_every_featurizer_in_order(featurizer, tokenized):
+    message = tokenized("特許の費用")
+    featurizer.process([message])
+    extra = Features(csr_matrix([[7.0, 0.0]]), FEATURE_TYPE_SENTENCE, TEXT, "extra")
+    message.add_features(extra)
+    _, combined = message.get_sparse_features(TEXT)
+    assert (sentence_features(message).toarray() == combined.features.toarray()).all()
+
+
+def entities(message):
+    return [{k: v for k, v in e.items() if k != "extractor"} for e in message.get("entities")]
+
+
+@pytest.mark.parametrize("text", ["PCT出願とNDAについて", "ものづくり補助金と商標", "天気の話"])
+def test_entity_extractor_reusing_the_doc_finds_what_rasas_finds(nlp, tokenized, text):
+    model = SpacyModel(model=nlp, model_name="spacy_ja")
+    config = SpacyEntityExtractor.get_default_config()
+    expected = SpacyEntityExtractor(config).process([Message(data={TEXT: text})], model)[0]
+    reused = SpacyDocEntityExtractor(config).process([tokenized(text)], model)[0]
+    fresh = SpacyDocEntityExtractor(config).process([Message(data={TEXT: text})], model)[0]
+    assert entities(reused) == entities(expected) == entities(fresh)

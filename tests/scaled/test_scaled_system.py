@@ -10,12 +10,16 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import sqlalchemy
+from sqlalchemy.orm import Session
 
+from bot.booking.calendar import free_slots, now_tokyo
+from bot.booking.models import Booking
 from bot.text import replies
 from scripts.bad_input import LINE_SECRET, LINE_TOKEN, line_env, run_corpus
 from scripts.load import run_load
 from scripts.scaled import ScaledSystem, scratch_scaled_system
 from tests.line.stand_in import LineApiStandIn
+from tests.migration_checks import assert_migrations_round_trip
 
 PATENT_TERM = "特許って出願してから何年くらい権利が続きますか？"
 PATENT_ANSWER = "出願日から20年"
@@ -51,10 +55,13 @@ def chat(client: httpx.Client, text: str, sender_id: str) -> list[str]:
     return [m["text"] for m in response.json()["messages"]]
 
 
+def postgres_url(system: ScaledSystem, database: str) -> str:
+    return f"postgresql+psycopg://chizai:{system.password}@127.0.0.1:{system.postgres_port}/{database}"
+
+
 def rasa_user_events(system: ScaledSystem, sender_id: str) -> int:
     """User messages in Rasa's tracker store (PostgreSQL), whichever replica took them."""
-    url = f"postgresql+psycopg://chizai:{system.password}@127.0.0.1:{system.postgres_port}/rasa"
-    engine = sqlalchemy.create_engine(url)
+    engine = sqlalchemy.create_engine(postgres_url(system, "rasa"))
     try:
         with engine.connect() as connection:
             query = "SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"
@@ -114,3 +121,42 @@ def test_a_replica_killed_is_skipped_and_the_conversation_goes_on_without_an_apo
     finally:
         system.start_rasa(name="rasa2")
         system.wait_until_replica_parses(system.rasa_urls[1])
+
+
+def test_migrations_go_up_match_the_models_and_come_down_on_postgresql(system):
+    system.psql("CREATE DATABASE migrations")
+    assert_migrations_round_trip(postgres_url(system, "migrations"))
+
+
+def submit_booking(system: ScaledSystem, start: str, phone: str) -> bool:
+    """The action server's last booking step, through the gateway's workers."""
+    slots = {"consultation_kind": "general", "place": "akihabara", "booking_slot": start,
+             "booking_contact": phone, "booking_topic": "patent", "person_name": "試験"}  # fmt: skip
+    response = httpx.post(
+        f"{system.gateway_url}/internal/booking/submit",
+        json={"sender_id": f"web-{uuid.uuid4().hex}", "slots": slots},
+        headers={"X-Internal-Token": system.internal_token},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["booked"]
+
+
+def test_a_booking_race_across_both_workers_has_one_winner_for_the_last_place(system):
+    engine = sqlalchemy.create_engine(system.database_url)
+    try:
+        with Session(engine) as session:
+            slot = free_slots(session, "akihabara", "general", now_tokyo(), limit=1)[0]
+        start = slot.start.isoformat()
+        for i in range(slot.free - 1):
+            assert submit_booking(system, start, f"03-1111-{i:04d}")
+        with ThreadPoolExecutor(24) as pool:
+            outcomes = list(pool.map(lambda i: submit_booking(system, start, f"090-3000-{i:04d}"), range(24)))
+        assert outcomes.count(True) == 1
+        with Session(engine) as session:
+            booked = session.scalars(
+                sqlalchemy.select(Booking).where(Booking.slot_start == slot.start, Booking.status == "booked")
+            ).all()
+        assert len(booked) == slot.capacity
+    finally:
+        engine.dispose()
