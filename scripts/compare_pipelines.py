@@ -41,6 +41,15 @@ def _replace(config: Config, name: str, new: list[dict]) -> Config:
     return config
 
 
+def _stock_featurizers(config: Config) -> Config:
+    """Rasa's own CountVectorsFeaturizer (with the per-token features DIET needs)."""
+    config = copy.deepcopy(config)
+    for step in config["pipeline"]:
+        if step["name"].endswith("SentenceCountVectorsFeaturizer"):
+            step["name"] = "CountVectorsFeaturizer"
+    return config
+
+
 def _with_policy(config: Config, policy: dict) -> Config:
     config = copy.deepcopy(config)
     config["policies"].append(policy)
@@ -51,8 +60,12 @@ ENTITIES = ["ip_type", "program"]
 DIET = {"name": "DIETClassifier", "epochs": 100, "entity_recognition": False, "constrain_similarities": True}
 VARIANTS: dict[str, Callable[[Config], Config]] = {
     "logreg (chosen)": lambda c: c,
-    "logreg, Rasa's stock classifier and extractor": lambda c: _replace(
-        _replace(c, "SpacyDocEntityExtractor", [{"name": "SpacyEntityExtractor", "dimensions": ENTITIES}]),
+    "logreg, Rasa's stock featurizers, classifier and extractor": lambda c: _replace(
+        _replace(
+            _stock_featurizers(c),
+            "SpacyDocEntityExtractor",
+            [{"name": "SpacyEntityExtractor", "dimensions": ENTITIES}],
+        ),
         "SentenceLogisticRegressionClassifier",
         [{"name": "LogisticRegressionClassifier", "max_iter": 500}],
     ),
@@ -60,9 +73,9 @@ VARIANTS: dict[str, Callable[[Config], Config]] = {
     "logreg, split mode C": lambda c: _replace(
         c, "SpacyNLP", [{"name": "SpacyNLP", "model": "build/split_C/spacy_ja", "case_sensitive": True}]
     ),
-    "DIET": lambda c: _replace(c, "LogisticRegressionClassifier", [DIET]),
+    "DIET": lambda c: _replace(_stock_featurizers(c), "LogisticRegressionClassifier", [DIET]),
     "DIET + TED policy": lambda c: _with_policy(
-        _replace(c, "LogisticRegressionClassifier", [DIET]),
+        _replace(_stock_featurizers(c), "LogisticRegressionClassifier", [DIET]),
         {"name": "TEDPolicy", "epochs": 50, "max_history": 5},
     ),
 }

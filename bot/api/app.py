@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
+import aiohttp
 from anyio import to_thread
 from fastapi import FastAPI
 
@@ -27,8 +27,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await to_thread.run_sync(migrate)
     await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
     await to_thread.run_sync(with_retries, lambda session: seed_calendar(session, settings.calendar_file))
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-    async with httpx.AsyncClient(limits=limits) as http:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http:
         app.state.rasa = RasaClient(settings, http)
         app.state.assistant = Assistant(app.state.rasa)
         yield
@@ -38,7 +37,7 @@ def create_app() -> FastAPI:
     """Build the gateway with its routes, error handlers and metrics."""
     app = FastAPI(title="chizai-bot gateway", lifespan=lifespan)
     install_error_handlers(app)
-    metrics.install_metrics(app)
+    app.add_middleware(metrics.RequestMetrics)
     for module in (health, nlu, chat, internal, web, line, metrics):
         app.include_router(module.router)
     app.include_router(booking.internal)

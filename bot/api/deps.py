@@ -1,4 +1,8 @@
-"""Shared objects of the running app, as FastAPI dependencies."""
+"""Shared objects of the running app, as FastAPI dependencies.
+
+They are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread,
+a hand-off per request that a millisecond-scale route like ``/api/nlu/parse`` can feel.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,18 @@ from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
 
 
-def get_rasa(request: Request) -> RasaClient:
+async def settings() -> Settings:
+    return get_settings()
+
+
+async def get_rasa(request: Request) -> RasaClient:
     return request.app.state.rasa
 
 
-def get_assistant(request: Request) -> Assistant:
+async def get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(settings)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]

@@ -39,6 +39,8 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
     """``LogisticRegressionClassifier`` reading sentence features only."""
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
+        if len(messages) == 1:  # every parse: skip stacking one row
+            return sentence_features(messages[0])
         return vstack([sentence_features(m) for m in messages], format="csr")
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -7,6 +7,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
@@ -15,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 
+from bot.rasa_components.count_vectors import SentenceCountVectorsFeaturizer
 from bot.rasa_components.entity_extractor import SpacyDocEntityExtractor
 from bot.rasa_components.intent_classifier import (
     SentenceLogisticRegressionClassifier,
@@ -134,3 +136,22 @@ def test_entity_extractor_reusing_the_doc_finds_what_rasas_finds(nlp, tokenized,
     reused = SpacyDocEntityExtractor(config).process([tokenized(text)], model)[0]
     fresh = SpacyDocEntityExtractor(config).process([Message(data={TEXT: text})], model)[0]
     assert entities(reused) == entities(expected) == entities(fresh)
+
+
+@pytest.mark.parametrize("analyzer", ["word", "char_wb"])
+def test_sentence_count_vectors_match_rasas_without_token_rows(tmp_path, tokenized, analyzer):
+    context = ExecutionContext(graph_schema=None, model_id="test")
+    training = TrainingData([tokenized("特許の費用"), tokenized("商標の登録"), tokenized("NDAのひな形")])
+    featurized = []
+    for cls in (CountVectorsFeaturizer, SentenceCountVectorsFeaturizer):
+        config = {**cls.get_default_config(), "analyzer": analyzer, "max_ngram": 2}
+        (tmp_path / cls.__name__).mkdir()
+        storage, resource = LocalModelStorage(tmp_path / cls.__name__), Resource(cls.__name__)
+        cls.create(config, storage, resource, context).train(training)
+        message = tokenized("特許と商標の費用")
+        cls.load(config, storage, resource, context).process([message])
+        featurized.append(message.get_sparse_features(TEXT))
+    (rasas_sequence, rasas_sentence), (our_sequence, our_sentence) = featurized
+    assert rasas_sequence is not None and our_sequence is None
+    assert (our_sentence.features.toarray() == rasas_sentence.features.toarray()).all()
+    assert our_sentence.features.sum() > 0

@@ -1,6 +1,6 @@
 """Generated requests against the gateway's visitor routes (hypothesis, FastAPI TestClient).
 
-The engine is a fake on an ``httpx.MockTransport`` (up or down, odd but possible replies); LINE
+The engine is a fake on loopback (up or down, odd but possible replies); LINE
 answers go to the stand-in Messaging API. Whatever comes in: never a 5xx, ``/api/chat`` always
 200 with messages, errors in the contract's shape, and every LINE message gets its reply.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
+from aiohttp import web
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,8 +26,7 @@ from bot.api.app import create_app
 from bot.channels.line import signature_of
 from bot.core import db
 from bot.core.config import get_settings
-from bot.services.assistant import Assistant
-from bot.services.rasa_client import RasaClient
+from scripts.system import free_port
 from tests.line.stand_in import LineApiStandIn
 from tests.robustness.strategies import ANY_CHARACTER, TRICKY
 
@@ -40,7 +41,8 @@ ROUTES = settings(
 
 
 class FakeEngine:
-    """Rasa's HTTP API on a mock transport: up or down, with replies of every shape Rasa can give."""
+    """Rasa's HTTP API on loopback: up, or down (connections cut), with replies of every shape
+    Rasa can give."""
 
     REPLIES: ClassVar[list[list[dict[str, Any]]]] = [
         [{"recipient_id": "x", "text": "特許のご質問ですね。"}],
@@ -54,18 +56,39 @@ class FakeEngine:
 
     def __init__(self) -> None:
         self.up = True
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
         if not self.up:
-            raise httpx.ConnectError("engine down", request=request)
-        if request.url.path == "/webhooks/rest/webhook":
-            text = json.loads(request.content)["message"]
-            return httpx.Response(200, json=self.REPLIES[zlib.crc32(text.encode()) % len(self.REPLIES)])
-        if request.url.path == "/model/parse":
-            text = json.loads(request.content)["text"]
+            request.transport.close()
+            return web.Response(status=503)
+        if request.path == "/webhooks/rest/webhook":
+            text = json.loads(body)["message"]
+            return web.json_response(self.REPLIES[zlib.crc32(text.encode()) % len(self.REPLIES)])
+        if request.path == "/model/parse":
+            text = json.loads(body)["text"]
             intent = {"name": "ask_patent", "confidence": 0.9}
-            return httpx.Response(200, json={"text": text, "intent": intent, "intent_ranking": [intent]})
-        return httpx.Response(200, json={"status": "ok", "model_file": "fake.tar.gz"})
+            return web.json_response({"text": text, "intent": intent, "intent_ranking": [intent]})
+        return web.json_response({"status": "ok", "model_file": "fake.tar.gz"})
+
+    async def _serve(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{path:.*}", self._answer)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", int(self.url.rsplit(":", 1)[1])).start()
+
+    def start(self) -> None:
+        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+        asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
+
+    def stop(self) -> None:
+        if self._runner:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +100,18 @@ def line_api() -> Iterator[LineApiStandIn]:
 
 
 @pytest.fixture(scope="module")
-def engine() -> FakeEngine:
-    return FakeEngine()
+def engine() -> Iterator[FakeEngine]:
+    fake = FakeEngine()
+    fake.start()
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, line_api, engine) -> Iterator[TestClient]:
     env = {
         "CHIZAI_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'gateway.db'}",
-        "CHIZAI_RASA_URL": "http://engine.invalid",
+        "CHIZAI_RASA_URL": engine.url,
         "CHIZAI_ACTIONS_URL": "http://actions.invalid",
         "LINE_CHANNEL_SECRET": SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
@@ -96,13 +122,8 @@ def client(tmp_path_factory, line_api, engine) -> Iterator[TestClient]:
             patch.setenv(name, value)
         get_settings.cache_clear()
         db.get_engine.cache_clear()
-        app = create_app()
-        http = httpx.AsyncClient(transport=httpx.MockTransport(engine))
-        with TestClient(app) as test_client:
-            app.state.rasa = RasaClient(get_settings(), http)
-            app.state.assistant = Assistant(app.state.rasa)
+        with TestClient(create_app()) as test_client:
             yield test_client
-        asyncio.run(http.aclose())
     get_settings.cache_clear()
     db.get_engine.cache_clear()
 

@@ -23,9 +23,9 @@ from bot.text.contact import parse_contact
 from bot.text.messages import BotMessage
 
 
-def require_token(
+async def require_token(
     settings: SettingsDep, token: Annotated[str | None, Header(alias="X-Internal-Token")] = None
-):
+) -> None:
     expected = settings.internal_token
     if expected is None:
         raise HTTPException(503)
