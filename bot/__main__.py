@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.booking.messages import slot_label
 from bot.booking.models import Booking
+from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.core.logging import configure_logging
 from bot.privacy.retention import run_purge
@@ -59,6 +60,7 @@ def main() -> None:
             port=args.port,
             workers=args.workers,
             log_config=None,
+            access_log=get_settings().access_log,
         )
         return
     migrate()

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
     db_retry_attempts: int = 3
+    # One log line per HTTP request. Off by default: the reverse proxy in front keeps access logs,
+    # /metrics counts requests per route, and the line cost 12 % of a /api/nlu/parse here.
+    access_log: bool = False
     # The sourced facts and the catalogue seed (../shared/content beside the repository).
     content_dir: Path = ROOT.parent / "shared" / "content"
     # The consultation calendar loaded into an empty database (a SAMPLE until staff replace it).
