@@ -7,12 +7,18 @@ aiohttp rather than httpx for this hop: on these machines httpx spent about 3 ms
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
 from bot.core.config import Settings
+
+
+@lru_cache
+def _client_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=seconds)
 
 
 class EngineUnavailable(Exception):
@@ -73,7 +79,7 @@ class RasaClient:
         """The JSON answer of the next replica in turn; a replica that refuses the connection is
         skipped for the next one (the request never reached it, so nothing is done twice)."""
         first = next(self._turn)
-        limit = aiohttp.ClientTimeout(total=timeout)
+        limit = _client_timeout(timeout)
         refused: Exception | None = None
         for offset in range(len(self._replicas)):
             base = self._replicas[(first + offset) % len(self._replicas)]
