@@ -94,6 +94,18 @@ class System:
             "--actions", "actions", "--port", str(self.actions_port),
         )  # fmt: skip
 
+    def __enter__(self) -> System:
+        """Start everything; stop it all on the way out, also when starting failed."""
+        try:
+            self.start()
+        except BaseException:
+            self.stop_all()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop_all()
+
     def start(self) -> None:
         self.start_actions()
         if "rasa" not in self.processes:

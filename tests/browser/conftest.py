@@ -6,20 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
 from scripts.system import ROOT, System
+from tests.chromium import chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 ANSWER_TIMEOUT_MS = 30_000
 
@@ -28,22 +19,14 @@ ANSWER_TIMEOUT_MS = 30_000
 # asyncio.run() fail) closes, before tests outside this folder run.
 @pytest.fixture(scope="package")
 def system(tmp_path_factory) -> Iterator[System]:
-    running = System(tmp_path_factory.mktemp("system"))
-    try:
-        running.start()
+    with System(tmp_path_factory.mktemp("system")) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium fonts-noto-cjk")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Widget:

@@ -12,12 +12,8 @@ from scripts.system import System
 
 @pytest.fixture(scope="session")
 def system(tmp_path_factory) -> Iterator[System]:
-    running = System(tmp_path_factory.mktemp("system"))
-    try:
-        running.start()
+    with System(tmp_path_factory.mktemp("system")) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture

@@ -75,12 +75,8 @@ def system(tmp_path_factory, line_api) -> Iterator[System]:
         "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
         "CHIZAI_LINE_API_BASE_URL": line_api.url,
     }
-    running = System(tmp_path_factory.mktemp("line-system"), extra_env=line_env)
-    try:
-        running.start()
+    with System(tmp_path_factory.mktemp("line-system"), extra_env=line_env) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 class LineWebhook:

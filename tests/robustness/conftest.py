@@ -26,12 +26,8 @@ def line_api() -> Iterator[LineApiStandIn]:
 
 @pytest.fixture(scope="package")
 def system(tmp_path_factory, line_api) -> Iterator[System]:
-    running = System(tmp_path_factory.mktemp("robustness"), extra_env=line_env(line_api, LINE_SECRET))
-    try:
-        running.start()
+    with System(tmp_path_factory.mktemp("robustness"), extra_env=line_env(line_api, LINE_SECRET)) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture

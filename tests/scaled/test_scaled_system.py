@@ -35,12 +35,8 @@ def line_api() -> Iterator[LineApiStandIn]:
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory, line_api) -> Iterator[ScaledSystem]:
-    running = scratch_scaled_system(tmp_path_factory.mktemp("scaled"), line_env(line_api, LINE_SECRET))
-    try:
-        running.start()
+    with scratch_scaled_system(tmp_path_factory.mktemp("scaled"), line_env(line_api, LINE_SECRET)) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture

@@ -13,20 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from scripts.system import ROOT, System
+from tests.chromium import chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 ADMIN = ("admin@chizai.example.jp", "管理者 山田", "admin")
 STAFF = ("sato@chizai.example.jp", "佐藤", "staff")
@@ -44,24 +35,16 @@ def make_account(system: System, email: str, name: str, role: str) -> None:
 # Package scope: the services stop, and Playwright's event loop closes, before other folders run.
 @pytest.fixture(scope="package")
 def system(tmp_path_factory) -> Iterator[System]:
-    running = System(tmp_path_factory.mktemp("staff-system"))
-    try:
-        running.start()
+    with System(tmp_path_factory.mktemp("staff-system")) as running:
         for email, name, role in (ADMIN, STAFF):
             make_account(running, email, name, role)
         yield running
-    finally:
-        running.stop_all()
 
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium fonts-noto-cjk")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="session")
