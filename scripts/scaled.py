@@ -83,6 +83,10 @@ class ScaledSystem(System):
         return f"postgresql+psycopg://{DB_USER}:{self.password}@127.0.0.1:{self.postgres_port}/chizai"
 
     @property
+    def tracker_url(self) -> str:
+        return f"postgresql+psycopg://{DB_USER}:{self.password}@127.0.0.1:{self.postgres_port}/rasa"
+
+    @property
     def rasa_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in (self.rasa_port, self.rasa2_port)]
 

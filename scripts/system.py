@@ -47,6 +47,11 @@ class System:
     def database_url(self) -> str:
         return f"sqlite:///{self.workdir / 'gateway.db'}"
 
+    @property
+    def tracker_url(self) -> str:
+        """Rasa's tracker store (``_endpoints``), as the gateway's purge reaches it."""
+        return f"sqlite:///{self.workdir / 'tracker.db'}"
+
     def _env(self) -> dict[str, str]:
         return {
             **os.environ,
@@ -55,6 +60,7 @@ class System:
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "CHIZAI_DATABASE_URL": self.database_url,
+            "CHIZAI_RASA_TRACKER_URL": self.tracker_url,
             "CHIZAI_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "CHIZAI_ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
             "CHIZAI_GATEWAY_URL": self.gateway_url,

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # Staff dashboard (bot/staff): days after a conversation's last message when its texts and the
     # escalation's contact details are purged; how often the purge job runs (0 = only by command).
     transcript_retention_days: int = 90
+    # Rasa's tracker store (endpoints.yml), purged with the transcripts; unset = not purged here.
+    rasa_tracker_url: str | None = f"sqlite:///{ROOT / 'var' / 'rasa_tracker.db'}"
     purge_interval_hours: float = 24.0
     # Staff sign-in: session lifetime, idle timeout, and failed attempts allowed per window.
     staff_session_hours: float = 12.0

@@ -1,5 +1,6 @@
-"""Retention: transcripts, escalation contact details and booking personal data are purged
-after their retention periods, by ``python -m bot purge`` and by a daily job in the gateway.
+"""Retention: transcripts (ours and Rasa's trackers), escalation contact details and booking
+personal data are purged after their retention periods, by ``python -m bot purge`` and by a
+daily job in the gateway.
 
 A purged message keeps its row (time, direction, intent: what analytics count) with its text
 replaced by ``PURGED_TEXT``; a purged escalation keeps its history of who did what, without the
@@ -16,6 +17,7 @@ from datetime import timedelta
 
 from anyio import to_thread
 from sqlalchemy import distinct, func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.booking.service import purge_personal_data
@@ -23,6 +25,7 @@ from bot.core.config import get_settings
 from bot.core.db import with_retries
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.models import Conversation, Message, utcnow
+from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.staff import ratelimit
 from bot.staff.auth import forget_expired
 from bot.staff.models import AuditEntry
@@ -40,11 +43,13 @@ class PurgeResult:
     messages: int
     escalations: int
     bookings: int
+    rasa_conversations: int = 0
 
     def summary(self) -> str:
         return (
             f"conversations={self.conversations} messages={self.messages} "
-            f"escalations={self.escalations} bookings={self.bookings}"
+            f"escalations={self.escalations} bookings={self.bookings} "
+            f"rasa_conversations={self.rasa_conversations}"
         )
 
 
@@ -105,12 +110,14 @@ def run_purge() -> PurgeResult:
     """Apply every retention period once, log what was removed and record it in the audit log."""
     settings = get_settings()
 
+    rasa_conversations = _purge_rasa_trackers(settings.rasa_tracker_url, settings.transcript_retention_days)
+
     def work(session: Session) -> PurgeResult:
         conversations, messages, escalations = purge_transcripts(session, settings.transcript_retention_days)
         bookings = purge_personal_data(session, settings.booking_retention_days)
         ratelimit.forget_before(session, utcnow() - LOGIN_ATTEMPTS_KEPT)
         forget_expired(session)
-        result = PurgeResult(conversations, messages, escalations, bookings)
+        result = PurgeResult(conversations, messages, escalations, bookings, rasa_conversations)
         session.add(AuditEntry(actor=PURGE_ACTOR, action="purge", detail=result.summary()))
         return result
 
@@ -118,15 +125,27 @@ def run_purge() -> PurgeResult:
     logger.info(
         "purge: texts removed from %d messages in %d conversations idle over %d days; contact details "
         "and notes removed from %d escalations; personal data removed from %d bookings (slots more than "
-        "%d days ago)",
+        "%d days ago); %d idle conversations deleted from Rasa's tracker store",
         result.messages,
         result.conversations,
         settings.transcript_retention_days,
         result.escalations,
         result.bookings,
         settings.booking_retention_days,
+        result.rasa_conversations,
     )
     return result
+
+
+def _purge_rasa_trackers(url: str | None, retention_days: int) -> int:
+    """Rasa's share of the purge; its store being unreachable must not stop the rest."""
+    if not url:
+        return 0
+    try:
+        return purge_rasa_trackers(url, retention_days)
+    except SQLAlchemyError:
+        logger.exception("purge: Rasa's tracker store could not be purged; it is tried again next time")
+        return 0
 
 
 async def purge_daily(interval_hours: float) -> None:

@@ -57,7 +57,7 @@ def postgres_url(system: ScaledSystem, database: str) -> str:
 
 def rasa_user_events(system: ScaledSystem, sender_id: str) -> int:
     """User messages in Rasa's tracker store (PostgreSQL), whichever replica took them."""
-    engine = sqlalchemy.create_engine(postgres_url(system, "rasa"))
+    engine = sqlalchemy.create_engine(system.tracker_url)
     try:
         with engine.connect() as connection:
             query = "SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"

@@ -7,13 +7,14 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from bot.__main__ import purge
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.models import Conversation, Message, utcnow
+from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.privacy.retention import PURGED_TEXT, purge_transcripts, run_purge, scheduled_purge
 from bot.staff.models import AuditEntry
 from bot.staff.timefmt import as_utc
@@ -122,7 +123,7 @@ def test_the_purge_command_purges_transcripts_and_logs_what_it_did(store, caplog
     with session_factory()() as session:
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "purge"))
     assert entry.actor == "system:purge"
-    assert entry.detail == "conversations=1 messages=2 escalations=1 bookings=0"
+    assert entry.detail == "conversations=1 messages=2 escalations=1 bookings=0 rasa_conversations=0"
 
 
 def test_the_gateway_runs_the_purge_when_it_starts_and_then_daily(store, monkeypatch):
@@ -150,3 +151,57 @@ def test_the_daily_purge_can_be_switched_off(store, monkeypatch):
 
     asyncio.run(run_for_a_moment())
     assert conversation_state("web-old")[0][0].text != PURGED_TEXT
+
+
+def rasa_tracker_store(path, senders_and_ages: dict[str, timedelta]) -> str:
+    """A tracker store in Rasa's SQL layout (one ``events`` table), a few events per sender."""
+    url = f"sqlite:///{path}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+                "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+                "action_name VARCHAR(255), data TEXT)"
+            )
+        )
+        for sender, age in senders_and_ages.items():
+            last = (utcnow() - age).timestamp()
+            for offset, kind in ((60, "action"), (30, "user"), (0, "bot")):
+                connection.execute(
+                    text(
+                        "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :k, :t, '{}')"
+                    ),
+                    {"s": sender, "k": kind, "t": last - offset},
+                )
+    engine.dispose()
+    return url
+
+
+def senders_in(url: str) -> set[str]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        senders = set(connection.scalars(text("SELECT DISTINCT sender_id FROM events")))
+    engine.dispose()
+    return senders
+
+
+def test_rasa_conversations_idle_past_retention_are_deleted_from_its_tracker_store(tmp_path):
+    url = rasa_tracker_store(tmp_path / "tracker.db", {"web-old": OLD, "web-recent": RECENT})
+    assert purge_rasa_trackers(url, 90) == 1
+    assert senders_in(url) == {"web-recent"}
+    assert purge_rasa_trackers(url, 90) == 0
+
+
+def test_a_tracker_store_rasa_has_not_written_yet_is_left_alone(tmp_path):
+    missing = tmp_path / "never-written.db"
+    assert purge_rasa_trackers(f"sqlite:///{missing}", 90) == 0
+    assert not missing.exists()
+
+
+def test_the_purge_covers_rasas_tracker_store_and_says_so(store, tmp_path, monkeypatch):
+    url = rasa_tracker_store(tmp_path / "tracker.db", {"web-old": OLD, "web-recent": RECENT})
+    monkeypatch.setenv("CHIZAI_RASA_TRACKER_URL", url)
+    get_settings.cache_clear()
+    assert run_purge().rasa_conversations == 1
+    assert senders_in(url) == {"web-recent"}

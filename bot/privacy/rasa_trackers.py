@@ -1,0 +1,48 @@
+"""Rasa's tracker store keeps every event of a conversation, the visitor's words and the booking
+form's contact details included. Conversations idle past the transcript retention period are
+deleted from it, as their texts are purged from the gateway's store.
+
+Rasa's SQL tracker store has one ``events`` table (``sender_id``, ``timestamp`` in epoch
+seconds, ...), the same on SQLite and PostgreSQL; a visitor who comes back later simply starts a
+new conversation.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy import column, create_engine, delete, func, inspect, select, table
+from sqlalchemy.engine import make_url
+
+EVENTS = table("events", column("sender_id"), column("timestamp"))
+DELETE_BATCH = 500
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").exists()
+
+
+def purge_rasa_trackers(url: str, retention_days: int) -> int:
+    """Delete the conversations whose last event is older than ``retention_days``; returns how many."""
+    if _missing_sqlite_file(url):  # Rasa has not written a tracker yet
+        return 0
+    cutoff = time.time() - retention_days * 86400
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if not inspect(connection).has_table("events"):
+                return 0
+            idle = (
+                select(EVENTS.c.sender_id)
+                .group_by(EVENTS.c.sender_id)
+                .having(func.max(EVENTS.c.timestamp) < cutoff)
+            )
+            senders = list(connection.scalars(idle))
+            for start in range(0, len(senders), DELETE_BATCH):
+                batch = senders[start : start + DELETE_BATCH]
+                connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(batch)))
+            return len(senders)
+    finally:
+        engine.dispose()
