@@ -16,7 +16,6 @@ from sqlalchemy import column, create_engine, delete, func, inspect, select, tab
 from sqlalchemy.engine import make_url
 
 EVENTS = table("events", column("sender_id"), column("timestamp"))
-DELETE_BATCH = 500
 
 
 def _missing_sqlite_file(url: str) -> bool:
@@ -39,10 +38,8 @@ def purge_rasa_trackers(url: str, retention_days: int) -> int:
                 .group_by(EVENTS.c.sender_id)
                 .having(func.max(EVENTS.c.timestamp) < cutoff)
             )
-            senders = list(connection.scalars(idle))
-            for start in range(0, len(senders), DELETE_BATCH):
-                batch = senders[start : start + DELETE_BATCH]
-                connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(batch)))
-            return len(senders)
+            count = connection.scalar(select(func.count()).select_from(idle.subquery()))
+            connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(idle)))
+            return count
     finally:
         engine.dispose()

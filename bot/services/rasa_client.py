@@ -62,9 +62,10 @@ class RasaClient:
     async def actions_ok(self) -> bool:
         """True when the action server answers its health check."""
         url = f"{self._settings.actions_url}/health"
-        timeout = aiohttp.ClientTimeout(total=self._settings.health_timeout_seconds)
         try:
-            async with self._http.get(url, timeout=timeout) as response:
+            async with self._http.get(
+                url, timeout=_client_timeout(self._settings.health_timeout_seconds)
+            ) as response:
                 return response.status == 200
         except (aiohttp.ClientError, TimeoutError):
             return False
