@@ -683,19 +683,13 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    line_api = LineApiStandIn(LINE_TOKEN)
-    line_api.start()
-    with tempfile.TemporaryDirectory() as workdir:
+    with LineApiStandIn(LINE_TOKEN) as line_api, tempfile.TemporaryDirectory() as workdir:
         if args.scaled:
             system: System = scratch_scaled_system(Path(workdir), line_env(line_api))
         else:
             system = System(Path(workdir), extra_env=line_env(line_api))
-        try:
-            system.start()
+        with system:
             figures = run_corpus(system.gateway_url, system.database_url, line_api)
-        finally:
-            system.stop_all()
-            line_api.stop()
     print(figures.report())
     if args.json:
         args.json.write_text(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2), "utf-8")

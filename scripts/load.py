@@ -241,8 +241,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as workdir:
         system = scratch_scaled_system(Path(workdir)) if args.scaled else System(Path(workdir))
-        try:
-            system.start()
+        with system:
             kind = "scaled system" if args.scaled else "system (SQLite)"
             print(
                 f"load: {args.conversations} conversations x {args.turns} turns, concurrency {args.concurrency},"
@@ -257,8 +256,6 @@ def main() -> None:
                 args.concurrency,
                 args.max_seconds,
             )
-        finally:
-            system.stop_all()
     print(figures.report())
     if args.json:
         args.json.write_text(json.dumps(figures.as_dict(), ensure_ascii=False, indent=2), "utf-8")

@@ -78,13 +78,17 @@ class ScaledSystem(System):
     postgres_dir: Path | None = None  # default: workdir/postgres (must be reachable by ``postgres``)
     remove_postgres_dir: bool = False  # a scratch cluster, removed by ``stop_all``
 
+    def postgres_url(self, database: str) -> str:
+        """SQLAlchemy's URL of ``database`` on this system's PostgreSQL cluster."""
+        return f"postgresql+psycopg://{DB_USER}:{self.password}@127.0.0.1:{self.postgres_port}/{database}"
+
     @property
     def database_url(self) -> str:
-        return f"postgresql+psycopg://{DB_USER}:{self.password}@127.0.0.1:{self.postgres_port}/chizai"
+        return self.postgres_url("chizai")
 
     @property
     def tracker_url(self) -> str:
-        return f"postgresql+psycopg://{DB_USER}:{self.password}@127.0.0.1:{self.postgres_port}/rasa"
+        return self.postgres_url("rasa")
 
     @property
     def rasa_urls(self) -> list[str]:

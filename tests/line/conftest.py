@@ -60,12 +60,8 @@ def webhook_body(*events: dict[str, Any]) -> bytes:
 
 @pytest.fixture(scope="session")
 def line_api() -> Iterator[LineApiStandIn]:
-    stand_in = LineApiStandIn(ACCESS_TOKEN)
-    stand_in.start()
-    try:
+    with LineApiStandIn(ACCESS_TOKEN) as stand_in:
         yield stand_in
-    finally:
-        stand_in.stop()
 
 
 @pytest.fixture(scope="session")

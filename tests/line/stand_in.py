@@ -97,6 +97,13 @@ class LineApiStandIn:
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
+    def __enter__(self) -> LineApiStandIn:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     # --- what tests ask for ---
 
     def fail_next(self, target: str, *statuses: int) -> None:

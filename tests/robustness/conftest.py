@@ -16,12 +16,8 @@ from tests.line.stand_in import LineApiStandIn
 
 @pytest.fixture(scope="package")
 def line_api() -> Iterator[LineApiStandIn]:
-    stand_in = LineApiStandIn(LINE_TOKEN)
-    stand_in.start()
-    try:
+    with LineApiStandIn(LINE_TOKEN) as stand_in:
         yield stand_in
-    finally:
-        stand_in.stop()
 
 
 @pytest.fixture(scope="package")

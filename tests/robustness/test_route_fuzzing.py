@@ -93,10 +93,8 @@ class FakeEngine:
 
 @pytest.fixture(scope="module")
 def line_api() -> Iterator[LineApiStandIn]:
-    stand_in = LineApiStandIn(TOKEN)
-    stand_in.start()
-    yield stand_in
-    stand_in.stop()
+    with LineApiStandIn(TOKEN) as stand_in:
+        yield stand_in
 
 
 @pytest.fixture(scope="module")

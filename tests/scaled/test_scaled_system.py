@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.booking.calendar import free_slots, now_tokyo
 from bot.booking.models import Booking
+from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.text import replies
 from scripts.bad_input import LINE_SECRET, LINE_TOKEN, line_env, run_corpus
 from scripts.load import run_load
@@ -27,10 +28,8 @@ PATENT_ANSWER = "出願日から20年"
 
 @pytest.fixture(scope="module")
 def line_api() -> Iterator[LineApiStandIn]:
-    stand_in = LineApiStandIn(LINE_TOKEN)
-    stand_in.start()
-    yield stand_in
-    stand_in.stop()
+    with LineApiStandIn(LINE_TOKEN) as stand_in:
+        yield stand_in
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +48,6 @@ def chat(client: httpx.Client, text: str, sender_id: str) -> list[str]:
     response = client.post("/api/chat", json={"sender_id": sender_id, "text": text})
     assert response.status_code == 200, response.text
     return [m["text"] for m in response.json()["messages"]]
-
-
-def postgres_url(system: ScaledSystem, database: str) -> str:
-    return f"postgresql+psycopg://chizai:{system.password}@127.0.0.1:{system.postgres_port}/{database}"
 
 
 def rasa_user_events(system: ScaledSystem, sender_id: str) -> int:
@@ -121,7 +116,7 @@ def test_a_replica_killed_is_skipped_and_the_conversation_goes_on_without_an_apo
 
 def test_migrations_go_up_match_the_models_and_come_down_on_postgresql(system):
     system.psql("CREATE DATABASE migrations")
-    assert_migrations_round_trip(postgres_url(system, "migrations"))
+    assert_migrations_round_trip(system.postgres_url("migrations"))
 
 
 def submit_booking(system: ScaledSystem, start: str, phone: str) -> bool:
@@ -156,3 +151,20 @@ def test_a_booking_race_across_both_workers_has_one_winner_for_the_last_place(sy
         assert len(booked) == slot.capacity
     finally:
         engine.dispose()
+
+
+def test_a_conversation_idle_past_retention_leaves_rasas_tracker_store_on_postgresql(system, gateway):
+    sender = f"web-{uuid.uuid4().hex}"
+    chat(gateway, PATENT_TERM, sender)
+    engine = sqlalchemy.create_engine(system.tracker_url)
+    try:
+        with engine.begin() as connection:  # as if it had happened 91 days ago
+            connection.execute(
+                sqlalchemy.text("UPDATE events SET timestamp = timestamp - :age WHERE sender_id = :sender"),
+                {"age": 91 * 86400, "sender": sender},
+            )
+    finally:
+        engine.dispose()
+    assert purge_rasa_trackers(system.tracker_url, 90) == 1  # the other tests' conversations stay
+    assert rasa_user_events(system, sender) == 0
+    assert PATENT_ANSWER in " ".join(chat(gateway, PATENT_TERM, sender))
