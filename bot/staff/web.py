@@ -119,6 +119,23 @@ def redirect(path: str, done: str | None = None, **params: Any) -> RedirectRespo
     return RedirectResponse(path + (f"?{urlencode(query)}" if query else ""), status_code=303)
 
 
+def run_step(
+    step: Callable[[Any], object],
+    refused: type[Exception],
+    show_refusal: Callable[[str], Response],
+    then: RedirectResponse,
+) -> Response:
+    """Run one staff action in a transaction: 404 when its object no longer exists, the form page
+    again with the reason when the action is ``refused``, otherwise on to ``then``."""
+    try:
+        with_retries(step)
+    except LookupError as error:
+        raise HTTPException(404) from error
+    except refused as error:
+        return show_refusal(str(error))
+    return then
+
+
 NOTICES = {
     "assigned": "担当者を設定しました。",
     "note": "メモを追加しました。",

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.exceptions import HTTPException
 
 from bot.core.db import with_retries
 from bot.staff import accounts as work
 from bot.staff.models import ROLES
 from bot.staff.passwords import MIN_LENGTH
-from bot.staff.web import AdminStaff, StaffRoute, redirect, render
+from bot.staff.web import AdminStaff, StaffRoute, redirect, render, run_step
 
 router = APIRouter(route_class=StaffRoute)
 PAGE = "/staff/accounts"
@@ -35,13 +35,8 @@ def accounts_page(request: Request, _admin: AdminStaff) -> HTMLResponse:
 
 
 def _step(request: Request, step) -> Response:
-    try:
-        with_retries(step)
-    except LookupError as error:
-        raise HTTPException(404) from error
-    except work.AccountError as error:
-        return _page(request, str(error), status=400)
-    return redirect(PAGE, "account_saved")
+    refusal = partial(_page, request, status=400)
+    return run_step(step, work.AccountError, refusal, redirect(PAGE, "account_saved"))
 
 
 @router.post(PAGE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from anyio import to_thread
@@ -16,7 +17,7 @@ from bot.core.db import with_retries
 from bot.models import utcnow
 from bot.staff import bookings as work
 from bot.staff.timefmt import WEEKDAYS
-from bot.staff.web import AdminStaff, CurrentStaff, StaffRoute, redirect, render
+from bot.staff.web import AdminStaff, CurrentStaff, StaffRoute, redirect, render, run_step
 
 router = APIRouter(route_class=StaffRoute)
 LIST = "/staff/bookings"
@@ -116,13 +117,8 @@ def settings_page(request: Request, _admin: AdminStaff) -> HTMLResponse:
 
 
 def _setting_step(request: Request, step) -> Response:
-    try:
-        with_retries(step)
-    except LookupError as error:
-        raise HTTPException(404) from error
-    except work.SettingsError as error:
-        return _settings_page(request, str(error), status=400)
-    return redirect(SETTINGS, "saved")
+    refusal = partial(_settings_page, request, status=400)
+    return run_step(step, work.SettingsError, refusal, redirect(SETTINGS, "saved"))
 
 
 @router.post(SETTINGS + "/pattern")

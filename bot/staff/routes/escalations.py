@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -11,7 +12,7 @@ from starlette.exceptions import HTTPException
 from bot.core.db import with_retries
 from bot.escalation.models import PRIORITIES, REASONS, STATUSES, Escalation
 from bot.staff import escalations as work
-from bot.staff.web import CurrentStaff, StaffRoute, redirect, render
+from bot.staff.web import CurrentStaff, StaffRoute, redirect, render, run_step
 
 router = APIRouter(route_class=StaffRoute)
 LIST = "/staff/escalations"
@@ -91,13 +92,8 @@ def escalation_detail(request: Request, escalation_id: int, _staff: CurrentStaff
 
 def _step(request: Request, escalation_id: int, step, done: str) -> Response:
     """Run one step; back to the detail page with a notice, or with the reason it was refused."""
-    try:
-        with_retries(step)
-    except LookupError as error:
-        raise HTTPException(404) from error
-    except work.EscalationError as error:
-        return _detail(request, escalation_id, str(error), status=400)
-    return redirect(f"{LIST}/{escalation_id}", done)
+    refusal = partial(_detail, request, escalation_id, status=400)
+    return run_step(step, work.EscalationError, refusal, redirect(f"{LIST}/{escalation_id}", done))
 
 
 @router.post(LIST + "/{escalation_id}/assign")
