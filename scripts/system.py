@@ -48,9 +48,14 @@ class System:
         return f"sqlite:///{self.workdir / 'gateway.db'}"
 
     @property
+    def tracker_path(self) -> Path:
+        """Rasa's SQLite tracker store (``_endpoints``)."""
+        return self.workdir / "tracker.db"
+
+    @property
     def tracker_url(self) -> str:
-        """Rasa's tracker store (``_endpoints``), as the gateway's purge reaches it."""
-        return f"sqlite:///{self.workdir / 'tracker.db'}"
+        """The tracker store as the gateway's purge reaches it."""
+        return f"sqlite:///{self.tracker_path}"
 
     def _env(self) -> dict[str, str]:
         return {
@@ -72,7 +77,7 @@ class System:
         path = self.workdir / "endpoints.yml"
         path.write_text(
             f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.workdir / 'tracker.db'}\n",
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_path}\n",
             "utf-8",
         )
         return path

@@ -10,7 +10,7 @@ DAY = 86400
 
 
 def tracker_events(system, sender_id: str) -> int:
-    with sqlite3.connect(system.workdir / "tracker.db") as db:
+    with sqlite3.connect(system.tracker_path) as db:
         return db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender_id,)).fetchone()[0]
 
 
@@ -18,7 +18,7 @@ def test_a_conversation_idle_past_retention_leaves_rasas_tracker_store(system, g
     sender = f"web-{uuid.uuid4().hex}"
     chat(gateway, "商標の登録はどれくらい有効ですか", sender)
     assert tracker_events(system, sender) > 0
-    with sqlite3.connect(system.workdir / "tracker.db") as db:  # as if it had happened 91 days ago
+    with sqlite3.connect(system.tracker_path) as db:  # as if it had happened 91 days ago
         db.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?", (91 * DAY, sender))
 
     assert purge_rasa_trackers(system.tracker_url, 90) == 1  # the other tests' conversations stay
