@@ -46,15 +46,21 @@ def tokenized(nlp):
     return make
 
 
+def trained(cls, config, training: TrainingData, tmp_path):
+    """``cls`` created, trained on ``training`` and loaded back, the way a Rasa model does it."""
+    (tmp_path / cls.__name__).mkdir()
+    storage, resource = LocalModelStorage(tmp_path / cls.__name__), Resource(cls.__name__)
+    context = ExecutionContext(graph_schema=None, model_id="test")
+    cls.create(config, storage, resource, context).train(training)
+    return cls.load(config, storage, resource, context)
+
+
 @pytest.fixture
 def featurizer(tmp_path, tokenized):
-    storage = LocalModelStorage(tmp_path)
-    resource = Resource("reading")
-    context = ExecutionContext(graph_schema=None, model_id="test")
-    config = SudachiReadingFeaturizer.get_default_config()
-    component = SudachiReadingFeaturizer.create(config, storage, resource, context)
-    component.train(TrainingData([tokenized("特許の費用"), tokenized("商標の登録")]))
-    return SudachiReadingFeaturizer.load(config, storage, resource, context)
+    training = TrainingData([tokenized("特許の費用"), tokenized("商標の登録")])
+    return trained(
+        SudachiReadingFeaturizer, SudachiReadingFeaturizer.get_default_config(), training, tmp_path
+    )
 
 
 def sentence_vector(featurizer, message):
@@ -90,15 +96,10 @@ def classifier_pair(tmp_path, featurizer, tokenized):
             message.set("intent", intent)
             messages.append(message)
     featurizer.process(messages)
-    context = ExecutionContext(graph_schema=None, model_id="test")
-    trained = []
-    for cls in (LogisticRegressionClassifier, SentenceLogisticRegressionClassifier):
-        (tmp_path / cls.__name__).mkdir()
-        storage, resource = LocalModelStorage(tmp_path / cls.__name__), Resource(cls.__name__)
-        config = cls.get_default_config()
-        cls.create(config, storage, resource, context).train(TrainingData(messages))
-        trained.append(cls.load(config, storage, resource, context))
-    return trained
+    return [
+        trained(cls, cls.get_default_config(), TrainingData(messages), tmp_path)
+        for cls in (LogisticRegressionClassifier, SentenceLogisticRegressionClassifier)
+    ]
 
 
 def test_sentence_classifier_predicts_exactly_like_rasas(tmp_path, featurizer, tokenized):
@@ -140,16 +141,12 @@ def test_entity_extractor_reusing_the_doc_finds_what_rasas_finds(nlp, tokenized,
 
 @pytest.mark.parametrize("analyzer", ["word", "char_wb"])
 def test_sentence_count_vectors_match_rasas_without_token_rows(tmp_path, tokenized, analyzer):
-    context = ExecutionContext(graph_schema=None, model_id="test")
     training = TrainingData([tokenized("特許の費用"), tokenized("商標の登録"), tokenized("NDAのひな形")])
     featurized = []
     for cls in (CountVectorsFeaturizer, SentenceCountVectorsFeaturizer):
         config = {**cls.get_default_config(), "analyzer": analyzer, "max_ngram": 2}
-        (tmp_path / cls.__name__).mkdir()
-        storage, resource = LocalModelStorage(tmp_path / cls.__name__), Resource(cls.__name__)
-        cls.create(config, storage, resource, context).train(training)
         message = tokenized("特許と商標の費用")
-        cls.load(config, storage, resource, context).process([message])
+        trained(cls, config, training, tmp_path).process([message])
         featurized.append(message.get_sparse_features(TEXT))
     (rasas_sequence, rasas_sentence), (our_sequence, our_sentence) = featurized
     assert rasas_sequence is not None and our_sequence is None
