@@ -3,8 +3,9 @@ gateway workers.
 
 - PostgreSQL (Debian's ``postgresql``, a cluster of our own in the work folder): the gateway's
   store (database ``chizai``) and Rasa's tracker store (database ``rasa``).
-- Redis (Debian's ``redis-server``, our own instance): Rasa's lock store, so the two replicas never
-  handle two messages of one conversation at once.
+- Redis (Debian's ``redis-server``, our own instance): Rasa's lock store, and the gateway workers'
+  turn locks that hand each visitor's messages to Rasa one at a time (Rasa's own lock is not safe
+  across replicas: bot/services/turn_locks.py).
 - Two Rasa replicas sharing both stores; the gateway takes them in turn and skips one that refuses
   connections (``CHIZAI_RASA_URL`` with two URLs). One action server (actions are thin).
 - The gateway with two uvicorn workers on one port, its schema migrated and seeded once before.
@@ -91,6 +92,10 @@ class ScaledSystem(System):
         return self.postgres_url("rasa")
 
     @property
+    def redis_url(self) -> str:
+        return f"redis://:{self.password}@127.0.0.1:{self.redis_port}/2"
+
+    @property
     def rasa_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in (self.rasa_port, self.rasa2_port)]
 
@@ -110,6 +115,8 @@ class ScaledSystem(System):
             "CHIZAI_REDIS_HOST": "127.0.0.1",
             "CHIZAI_REDIS_PORT": str(self.redis_port),
             "CHIZAI_REDIS_PASSWORD": self.password,
+            # The gateway workers' turn locks (Rasa's lock store is database 1).
+            "CHIZAI_REDIS_URL": self.redis_url,
             **self.extra_env,
         }
 

@@ -18,6 +18,7 @@ from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
+from bot.services.turn_locks import open_turn_locks
 from bot.staff.routes import router as staff_router
 
 
@@ -27,9 +28,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await to_thread.run_sync(migrate)
     await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
     await to_thread.run_sync(with_retries, lambda session: seed_calendar(session, settings.calendar_file))
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http:
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http,
+        open_turn_locks(settings) as turns,
+    ):
         app.state.rasa = RasaClient(settings, http)
-        app.state.assistant = Assistant(app.state.rasa)
+        app.state.assistant = Assistant(app.state.rasa, turns)
         yield
 
 

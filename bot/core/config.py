@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{ROOT / 'var' / 'chizai.db'}"
     rasa_url: str = "http://127.0.0.1:5005"  # or replicas: "http://a:5005,http://b:5005"
     actions_url: str = "http://127.0.0.1:5055"
+    # Several gateway workers in front of Rasa replicas share this Redis to hand each visitor's
+    # messages to Rasa one at a time (bot/services/turn_locks.py); unset = one worker's own locks.
+    redis_url: str | None = None
     rasa_timeout_seconds: float = 15.0
     health_timeout_seconds: float = 2.0
     max_message_chars: int = 2000

@@ -15,6 +15,7 @@ from bot.escalation import messages as handoff
 from bot.escalation.service import is_bot_paused, resume_bot
 from bot.services import transcript
 from bot.services.rasa_client import EngineUnavailable, RasaClient
+from bot.services.turn_locks import TurnLocks, TurnUnavailable
 from bot.services.visitor_input import VisitorText
 from bot.text import replies
 from bot.text.messages import BotMessage, Button, bot_message
@@ -42,8 +43,9 @@ def _from_engine(raw_replies: list[dict[str, Any]]) -> list[BotMessage]:
 class Assistant:
     """Records each visitor message, asks the engine, and always answers."""
 
-    def __init__(self, rasa: RasaClient) -> None:
+    def __init__(self, rasa: RasaClient, turns: TurnLocks) -> None:
         self._rasa = rasa
+        self._turns = turns
         self._background: set[asyncio.Task[None]] = set()
 
     async def reply(self, sender_id: str, channel: str, text: VisitorText) -> list[BotMessage]:
@@ -60,8 +62,9 @@ class Assistant:
 
         status = "answered"
         try:
-            messages = _from_engine(await self._rasa.send(sender_id, text.normalized))
-        except EngineUnavailable as error:
+            async with self._turns.turn(sender_id):
+                messages = _from_engine(await self._rasa.send(sender_id, text.normalized))
+        except (EngineUnavailable, TurnUnavailable) as error:
             logger.warning("engine unavailable for %s: %s", sender_id, error)
             status, messages = "engine_unavailable", [bot_message(replies.ENGINE_UNAVAILABLE)]
         if not messages and not await self._rasa.actions_ok():

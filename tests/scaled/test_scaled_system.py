@@ -3,6 +3,7 @@ their tracker store (PostgreSQL) and lock store (Redis), a gateway of two worker
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -10,11 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import sqlalchemy
+from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
 from bot.booking.calendar import free_slots, now_tokyo
 from bot.booking.models import Booking
 from bot.privacy.rasa_trackers import purge_rasa_trackers
+from bot.services.turn_locks import KEY_PREFIX, TurnLocks
 from bot.text import replies
 from scripts.bad_input import LINE_SECRET, LINE_TOKEN, line_env, run_corpus
 from scripts.load import run_load
@@ -84,6 +87,38 @@ def test_first_messages_of_one_visitor_at_once_are_all_answered_and_kept_whole(s
             answers = list(pool.map(turn, range(6)))
         assert [a for a in answers if PATENT_ANSWER not in " ".join(a)] == []
         assert rasa_user_events(system, sender) == 6
+
+
+def test_turn_locks_of_two_workers_on_redis_never_overlap_and_outlive_a_crash_briefly(system):
+    sender = f"web-{uuid.uuid4().hex}"
+
+    async def run() -> tuple[int, float]:
+        clients = [Redis.from_url(system.redis_url) for _ in range(2)]
+        workers = [TurnLocks(client, lifetime=1, wait=10) for client in clients]
+        inside = most = 0
+
+        async def turn(worker: TurnLocks) -> None:
+            nonlocal inside, most
+            async with worker.turn(sender):
+                inside += 1
+                most = max(most, inside)
+                await asyncio.sleep(0.02)
+                inside -= 1
+
+        try:
+            await asyncio.gather(*(turn(workers[i % 2]) for i in range(20)))
+            # A worker that died holding the turn: its lock lapses after ``lifetime``.
+            assert await clients[0].lock(f"{KEY_PREFIX}{sender}", timeout=1).acquire()
+            started = asyncio.get_running_loop().time()
+            await turn(workers[1])
+            return most, asyncio.get_running_loop().time() - started
+        finally:
+            for client in clients:
+                await client.aclose()
+
+    most, waited = asyncio.run(run())
+    assert most == 1
+    assert 0.5 < waited < 3
 
 
 def test_the_bad_input_corpus_on_postgresql_gets_no_5xx_and_loses_no_message(system, line_api):

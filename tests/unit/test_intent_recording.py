@@ -8,6 +8,7 @@ from bot.core.db import migrate, session_factory
 from bot.models import Message
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import EngineUnavailable
+from bot.services.turn_locks import TurnLocks
 from bot.services.visitor_input import VisitorText
 
 
@@ -43,7 +44,7 @@ def visitor_intents() -> list[tuple[str | None, float | None]]:
 
 def converse(rasa: FakeRasa, text: str = "商標の登録はどれくらい有効ですか") -> list:
     async def run():
-        assistant = Assistant(rasa)
+        assistant = Assistant(rasa, TurnLocks(None, lifetime=20, wait=15))
         replies = await assistant.reply("web-intent", "web", VisitorText(text, text))
         await assistant.wait_for_background()
         return replies
@@ -70,7 +71,7 @@ def test_the_reply_does_not_wait_for_the_intent_lookup(settings_env):
     }
 
     async def run():
-        assistant = Assistant(FakeRasa(latest, delay=0.5))
+        assistant = Assistant(FakeRasa(latest, delay=0.5), TurnLocks(None, lifetime=20, wait=15))
         loop = asyncio.get_running_loop()
         started = loop.time()
         await assistant.reply(
