@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from bot.api import metrics
 from bot.api.errors import install_error_handlers
 from bot.api.routes import booking, chat, health, internal, line, nlu, web
+from bot.api.widget_cors import WidgetCors
 from bot.booking.calendar import seed_calendar
 from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
@@ -41,6 +42,7 @@ def create_app() -> FastAPI:
     """Build the gateway with its routes, error handlers and metrics."""
     app = FastAPI(title="chizai-bot gateway", lifespan=lifespan)
     install_error_handlers(app)
+    app.add_middleware(WidgetCors, origins=get_settings().widget_origin_list)
     app.add_middleware(metrics.RequestMetrics)
     for module in (health, nlu, chat, internal, web, line, metrics):
         app.include_router(module.router)

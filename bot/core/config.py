@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     rasa_timeout_seconds: float = 15.0
     health_timeout_seconds: float = 2.0
+    # Sites whose pages may embed the widget (comma-separated origins, "*" for any page, as the
+    # one-line embed promises): they may call /api/chat and /api/chat/history (bot/api/widget_cors.py).
+    widget_origins: str = "*"
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
     db_retry_attempts: int = 3
@@ -56,6 +59,15 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        return [origin.rstrip("/") for origin in comma_separated(self.widget_origins)]
+
+
+def comma_separated(value: str) -> list[str]:
+    """The non-empty, stripped items of a comma-separated setting."""
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 @lru_cache

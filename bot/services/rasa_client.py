@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.core.config import Settings
+from bot.core.config import Settings, comma_separated
 
 
 @lru_cache
@@ -32,7 +32,7 @@ class RasaClient:
         self._settings = settings
         self._http = http
         # One URL, or several comma-separated Rasa replicas sharing their tracker and lock stores.
-        self._replicas = [url.strip().rstrip("/") for url in settings.rasa_url.split(",") if url.strip()]
+        self._replicas = [url.rstrip("/") for url in comma_separated(settings.rasa_url)]
         self._turn = itertools.count()
 
     async def parse(self, text: str) -> dict[str, Any]:
