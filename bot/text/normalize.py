@@ -55,6 +55,21 @@ def has_content(text: str) -> bool:
     return any(unicodedata.category(char)[0] in "LNS" for char in text)
 
 
+def is_stray_keys(text: str) -> bool:
+    """True for one kana, Latin letter or punctuation mark alone or typed three times or more
+    (「ｋ」「ん」「いいいい」「？？？」, normalised): a slip on the keyboard, not an answer.
+
+    Digits, kanji and emoji are not (a number, a one-kanji surname, 👍); nor is the same kana
+    twice (「ええ」「いい」 are words).
+    """
+    chars = text.replace(" ", "")
+    if not chars or len(set(chars)) != 1 or len(chars) == 2:
+        return False
+    char = chars[0]
+    kana = "\u3041" <= char <= "\u30ff"
+    return kana or (char.isascii() and char.isalpha()) or unicodedata.category(char).startswith("P")
+
+
 def to_hiragana(text: str) -> str:
     """Convert katakana to hiragana (other characters unchanged)."""
     return "".join(

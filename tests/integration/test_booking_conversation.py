@@ -105,3 +105,24 @@ def test_an_unknown_number_gets_a_polite_answer_without_a_hint(gateway):
     chat(gateway, "CZ-ZZZZZZ", sender_id)
     answer = chat(gateway, "090-1111-2222", sender_id)
     assert "一致するご予約が見つかりませんでした" in texts(answer)
+
+
+def test_a_stray_key_is_neither_consent_nor_a_confirmation_but_typed_words_are(gateway):
+    sender_id = sender()
+    kinds = chat(gateway, "商標について相談を予約したいです", sender_id)
+    places = chat(gateway, button(kinds), sender_id)
+    slots = chat(gateway, button(places, "秋葉原本部"), sender_id)
+    chat(gateway, button(slots, index=0), sender_id)
+    for answer in ("株式会社サンプル工業", "山田太郎", "yamada@example.com", "ロゴの商標登録"):
+        asked = chat(gateway, answer, sender_id)
+    assert "同意" in texts(asked)
+
+    again = texts(chat(gateway, "ｋ", sender_id))
+    assert "読み取れませんでした" in again and "同意して予約を続けますか" in again  # asked again
+    assert "・テーマ" not in again
+    summary = chat(gateway, "同意します", sender_id)
+    assert "・テーマ: 商標" in texts(summary)
+    again = texts(chat(gateway, "ｋｋｋ", sender_id))
+    assert "予約番号" not in again and "・テーマ: 商標" in again  # the summary again, not booked
+    done = chat(gateway, "はい、お願いします", sender_id)
+    assert re.search(r"予約番号は CZ-[0-9A-Z]{6}", texts(done))

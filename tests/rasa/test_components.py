@@ -4,6 +4,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import SPACY_DOCS, TOKENS_NAMES
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -18,6 +19,7 @@ from scipy.sparse import csr_matrix
 
 from bot.rasa_components.count_vectors import SentenceCountVectorsFeaturizer
 from bot.rasa_components.entity_extractor import SpacyDocEntityExtractor
+from bot.rasa_components.fallback import StrayKeysFallbackClassifier
 from bot.rasa_components.intent_classifier import (
     SentenceLogisticRegressionClassifier,
     sentence_features,
@@ -152,3 +154,24 @@ def test_sentence_count_vectors_match_rasas_without_token_rows(tmp_path, tokeniz
     assert rasas_sequence is not None and our_sequence is None
     assert (our_sentence.features.toarray() == rasas_sentence.features.toarray()).all()
     assert our_sentence.features.sum() > 0
+
+
+def classified(text: str, name: str, confidence: float) -> Message:
+    intent = {"name": name, "confidence": confidence}
+    return Message(data={TEXT: text, "intent": intent, "intent_ranking": [intent]})
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "expected"),
+    [
+        ("k", 0.9, "nlu_fallback"),
+        ("いいいい", 0.68, "nlu_fallback"),
+        ("はい", 0.9, "affirm"),
+        ("はい", 0.2, "nlu_fallback"),
+    ],
+)
+def test_fallback_classifier_also_falls_back_on_stray_keys(text, confidence, expected):
+    config = {**FallbackClassifier.get_default_config(), "threshold": 0.35}
+    [message] = StrayKeysFallbackClassifier(config).process([classified(text, "affirm", confidence)])
+    assert message.get("intent")["name"] == expected
+    assert message.get("intent_ranking")[-1]["name"] == "affirm"  # the ranking keeps the classifier's guess

@@ -1,4 +1,14 @@
-from bot.text.normalize import has_content, normalize, normalized_tokens, reading, search_key, to_hiragana
+import pytest
+
+from bot.text.normalize import (
+    has_content,
+    is_stray_keys,
+    normalize,
+    normalized_tokens,
+    reading,
+    search_key,
+    to_hiragana,
+)
 
 
 def test_full_width_letters_and_digits_become_half_width():
@@ -50,3 +60,17 @@ def test_sudachi_normalized_forms_unify_spelling_variants():
 
 def test_to_hiragana():
     assert to_hiragana("トッキョ ABC") == "とっきょ ABC"
+
+
+@pytest.mark.parametrize(
+    "text", ["ｋ", "ん", "いいいい", "ｋｋｋｋ", "？？？", "…", "ーーー", "a a a", "ｗｗｗ"]
+)
+def test_stray_keys(text):
+    assert is_stray_keys(normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["ええ", "いい", "はい", "うん", "ok", "1", "111", "林", "👍", "jjjjkkkk", ""]
+)
+def test_words_numbers_kanji_and_emoji_are_not_stray_keys(text):
+    assert not is_stray_keys(normalize(text))
