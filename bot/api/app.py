@@ -34,6 +34,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         open_turn_locks(settings) as turns,
     ):
         app.state.rasa = RasaClient(settings, http)
+        app.state.turns = turns
         app.state.assistant = Assistant(app.state.rasa, turns)
         yield
 

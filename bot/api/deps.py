@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from bot.core.config import Settings, get_settings
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
+from bot.services.turn_locks import TurnLocks
 
 
 async def settings() -> Settings:
@@ -27,6 +28,11 @@ async def get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant
 
 
+async def get_turns(request: Request) -> TurnLocks:
+    return request.app.state.turns
+
+
 SettingsDep = Annotated[Settings, Depends(settings)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+TurnsDep = Annotated[TurnLocks, Depends(get_turns)]

@@ -42,6 +42,20 @@ class TurnLocks:
         self._local: dict[str, asyncio.Lock] = {}
         self._holders: Counter[str] = Counter()
 
+    @property
+    def shared(self) -> bool:
+        """True when the turns are shared with other workers through Redis."""
+        return self._redis is not None
+
+    async def redis_ok(self) -> bool:
+        """True when the shared Redis answers (always, without one)."""
+        if self._redis is None:
+            return True
+        try:
+            return bool(await self._redis.ping())
+        except RedisError:
+            return False
+
     @asynccontextmanager
     async def turn(self, sender_id: str) -> AsyncIterator[None]:
         """Hold ``sender_id``'s turn; raises ``TurnUnavailable`` when it cannot be had."""

@@ -70,7 +70,8 @@ def test_a_conversation_is_answered_and_tracked_in_postgresql_across_both_replic
     answers = [chat(gateway, text, sender) for text in texts]
     assert PATENT_ANSWER in " ".join(answers[1])
     assert rasa_user_events(system, sender) == len(texts)  # the replicas took turns on one tracker
-    assert gateway.get("/healthz").json()["components"] == {"rasa": "ok", "actions": "ok", "database": "ok"}
+    components = gateway.get("/healthz").json()["components"]
+    assert components == {"rasa": "ok", "actions": "ok", "database": "ok", "redis": "ok"}
 
 
 def test_first_messages_of_one_visitor_at_once_are_all_answered_and_kept_whole(system):
@@ -119,6 +120,34 @@ def test_turn_locks_of_two_workers_on_redis_never_overlap_and_outlive_a_crash_br
     most, waited = asyncio.run(run())
     assert most == 1
     assert 0.5 < waited < 3
+
+
+def visitor_statuses(system: ScaledSystem, sender_id: str) -> list[str]:
+    """The statuses of a conversation's visitor messages in the gateway's store, oldest first."""
+    engine = sqlalchemy.create_engine(system.database_url)
+    query = (
+        "SELECT m.status FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+        " WHERE c.sender_id = :sender AND m.direction = 'visitor' ORDER BY m.id"
+    )
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(sqlalchemy.text(query), {"sender": sender_id}).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_redis_down_is_a_polite_answer_with_the_message_kept_then_it_goes_on(system, gateway):
+    sender = f"web-{uuid.uuid4().hex}"
+    system.stop("redis")
+    try:
+        assert chat(gateway, PATENT_TERM, sender) == [replies.ENGINE_UNAVAILABLE]
+        health = gateway.get("/healthz")
+        assert health.status_code == 503 and health.json()["components"]["redis"] == "down"
+    finally:
+        system.start_redis()
+    assert PATENT_ANSWER in " ".join(chat(gateway, PATENT_TERM, sender))
+    assert visitor_statuses(system, sender) == ["engine_unavailable", "answered"]
+    assert gateway.get("/healthz").status_code == 200
 
 
 def test_the_bad_input_corpus_on_postgresql_gets_no_5xx_and_loses_no_message(system, line_api):
