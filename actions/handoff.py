@@ -43,7 +43,8 @@ class ActionEscalate(Action):
 
 
 class ActionHandleFallback(Action):
-    """Ask to rephrase after one failed understanding; hand off after two in a row."""
+    """Ask to rephrase after one failed understanding; hand off after two in a row, except
+    inside a form (the form asks its question again; its buttons include a person)."""
 
     def name(self) -> str:
         return "action_handle_fallback"
@@ -56,7 +57,7 @@ class ActionHandleFallback(Action):
             for event in tracker.events
             if event.get("event") == "user"
         ]
-        if intents[-2:] == [FALLBACK, FALLBACK]:
+        if intents[-2:] == [FALLBACK, FALLBACK] and not tracker.active_loop_name:
             return await escalate(dispatcher, tracker, "repeated_fallback")
         dispatcher.utter_message(response="utter_clarify")
         return []

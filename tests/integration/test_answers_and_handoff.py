@@ -96,6 +96,19 @@ def test_an_invalid_contact_is_asked_again(gateway):
     assert "連絡先を承りました" in done["text"]
 
 
+@pytest.mark.parametrize("stop", ["やめます", "入力しない", "/deny"])
+def test_the_contact_form_can_be_left_at_the_contact_question(system, gateway, stop):
+    sender_id = sender()
+    chat(gateway, "担当者と話したいです", sender_id)
+    chat(gateway, "/affirm", sender_id)
+    asked = chat(gateway, "山田", sender_id)
+    assert {"title": "連絡先の入力をやめる", "payload": "/deny"} in asked[-1]["buttons"]
+    left = "\n".join(m["text"] for m in chat(gateway, stop, sender_id))
+    assert "確認できませんでした" not in left
+    reason, _, status, _, consent, phone, email = escalations(system, sender_id)[0]
+    assert (reason, status, consent, phone, email) == ("requested_human", "open", 0, None, None)
+
+
 def test_two_failed_understandings_in_a_row_hand_off(system, gateway):
     sender_id = sender()
     [first] = chat(gateway, "asdfgh", sender_id)

@@ -117,12 +117,26 @@ def test_a_stray_key_is_neither_consent_nor_a_confirmation_but_typed_words_are(g
         asked = chat(gateway, answer, sender_id)
     assert "同意" in texts(asked)
 
-    again = texts(chat(gateway, "ｋ", sender_id))
-    assert "読み取れませんでした" in again and "同意して予約を続けますか" in again  # asked again
-    assert "・テーマ" not in again
+    for stray in ("ｋ", "いいいい"):  # twice in a row: asked again, not handed off
+        again = texts(chat(gateway, stray, sender_id))
+        assert "読み取れませんでした" in again and "同意して予約を続けますか" in again
+        assert "・テーマ" not in again and "引き継" not in again
     summary = chat(gateway, "同意します", sender_id)
     assert "・テーマ: 商標" in texts(summary)
     again = texts(chat(gateway, "ｋｋｋ", sender_id))
     assert "予約番号" not in again and "・テーマ: 商標" in again  # the summary again, not booked
     done = chat(gateway, "はい、お願いします", sender_id)
     assert re.search(r"予約番号は CZ-[0-9A-Z]{6}", texts(done))
+
+
+def test_refusing_consent_stops_the_booking(gateway):
+    sender_id = sender()
+    kinds = chat(gateway, "意匠の相談を予約したい", sender_id)
+    places = chat(gateway, button(kinds), sender_id)
+    slots = chat(gateway, button(places, "秋葉原本部"), sender_id)
+    chat(gateway, button(slots, index=0), sender_id)
+    for answer in ("株式会社サンプル工業", "山田太郎", "03-1234-5678", "新製品の形状"):
+        asked = chat(gateway, answer, sender_id)
+    assert "同意" in texts(asked)
+    stopped = texts(chat(gateway, "同意しません", sender_id))
+    assert "中止しました" in stopped and "予約番号" not in stopped
