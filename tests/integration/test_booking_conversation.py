@@ -4,6 +4,7 @@ import re
 import uuid
 
 import httpx
+import pytest
 
 from tests.integration.test_conversation import chat
 
@@ -129,7 +130,8 @@ def test_a_stray_key_is_neither_consent_nor_a_confirmation_but_typed_words_are(g
     assert re.search(r"予約番号は CZ-[0-9A-Z]{6}", texts(done))
 
 
-def test_refusing_consent_stops_the_booking(gateway):
+@pytest.mark.parametrize("refusal", ["同意しません", "予約をやめる"])
+def test_refusing_consent_stops_the_booking(gateway, refusal):
     sender_id = sender()
     kinds = chat(gateway, "意匠の相談を予約したい", sender_id)
     places = chat(gateway, button(kinds), sender_id)
@@ -138,5 +140,5 @@ def test_refusing_consent_stops_the_booking(gateway):
     for answer in ("株式会社サンプル工業", "山田太郎", "03-1234-5678", "新製品の形状"):
         asked = chat(gateway, answer, sender_id)
     assert "同意" in texts(asked)
-    stopped = texts(chat(gateway, "同意しません", sender_id))
+    stopped = texts(chat(gateway, refusal, sender_id))
     assert "中止しました" in stopped and "予約番号" not in stopped
