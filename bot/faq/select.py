@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,8 @@ from bot.catalogue.search import search_words
 from bot.core.config import ROOT
 
 FAQ_FILE = ROOT / "data" / "faq" / "topics.yml"
+# YAML folds a line break into a space; after a Japanese full stop or comma it is not wanted.
+_JOINED_LINE = re.compile("(?<=[。、]) ")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class FaqEntry:
     keywords: frozenset[str] = field(default_factory=frozenset)
     general: bool = False
     related_programs: tuple[str, ...] = ()
+    own_case: bool = True  # ends with "your own case: ask in a consultation"
 
 
 @lru_cache
@@ -35,11 +39,12 @@ def load_faq(path: Path = FAQ_FILE) -> tuple[FaqEntry, ...]:
             FaqEntry(
                 id=raw["id"],
                 intent=raw["intent"],
-                answer=raw["answer"].strip(),
+                answer=_JOINED_LINE.sub("", raw["answer"].strip()),
                 source=raw["source"],
                 keywords=keywords,
                 general=bool(raw.get("general")),
                 related_programs=tuple(raw.get("related_programs", [])),
+                own_case=bool(raw.get("own_case", True)),
             )
         )
     return tuple(entries)

@@ -16,6 +16,7 @@ BOOK = Button(title="相談を予約する", payload="/book_consultation")
 HUMAN = Button(title="担当者と話す", payload="/request_human")
 MAX_RELATED = 2
 
+OWN_CASE = "ご自身の案件についての判断は、知的財産相談でご相談ください。"
 NO_FAQ = "申し訳ありません。このご質問に確かな情報でお答えできません。知的財産相談でご相談ください。"
 VAGUE_PROGRAMS = "ご質問に近い支援制度は次のとおりです。詳しく知りたい制度をお選びください。"
 ALL_PROGRAMS = (
@@ -38,7 +39,9 @@ def topic_answer(intent: str, text: str) -> list[BotMessage]:
         programs = [session.get(Program, pid) for pid in entry.related_programs[:MAX_RELATED]]
         return [program_button(p) for p in programs if p is not None and p.published]
 
-    body = f"{entry.answer}\n(出典: {entry.source})\nご自身の案件についての判断は、知的財産相談でご相談ください。"
+    body = f"{entry.answer}\n(出典: {entry.source})"
+    if entry.own_case:
+        body += f"\n{OWN_CASE}"
     return [bot_message(body, [BOOK, *with_retries(related), HUMAN])]
 
 

@@ -52,6 +52,17 @@ def test_a_button_payload_is_understood(gateway):
     assert "受付時間は確認できた情報がない" in message["text"]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("城南支援室の電話番号は？", "03-3737-1435"), ("相談は無料ですか", "ごく一部を除き無料")],
+)
+def test_center_questions_get_the_branch_or_the_fee_they_ask_about(gateway, question, expected):
+    [message] = chat(gateway, question)
+    assert expected in message["text"]
+    assert "ご自身の案件" not in message["text"]
+    assert {"title": "相談を予約する", "payload": "/book_consultation"} in message["buttons"]
+
+
 def test_business_questions_outside_ip_are_declined_with_what_the_bot_can_do(gateway):
     [message] = chat(gateway, "従業員の残業代の計算方法を教えてください")
     assert "お答えできません" in message["text"]
