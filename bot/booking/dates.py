@@ -17,6 +17,8 @@ from bot.text.normalize import normalize
 _RELATIVE_DAYS = (("しあさって", 3), ("明々後日", 3), ("明後日", 2), ("あさって", 2), ("明日", 1),
                   ("あした", 1), ("あす", 1), ("今日", 0), ("本日", 0))  # fmt: skip
 _DAYS_LATER = re.compile(r"(\d+)日後")
+# Words for days gone by: such a request cannot be booked, whatever day ja-timex makes of it.
+_PAST = re.compile(r"昨日|きのう|一昨日|おととい|先週|先々週|先月|去年|昨年|\d+日前")
 _WEEKDAY = re.compile(r"XXXX-WXX-(\d)")
 _MONTH_DAY = re.compile(r"(?:(\d{4})|XXXX)-(\d{2})-(\d{2})")
 _CLOCK = re.compile(r"T(\d{2})-(\d{2}|XX)")
@@ -29,6 +31,7 @@ class Wanted:
     day: date | None = None
     at: time | None = None
     part: str | None = None  # "am" or "pm"
+    past: bool = False  # 「昨日」「先週の火曜」: a day that has gone by
 
     @property
     def empty(self) -> bool:
@@ -74,6 +77,8 @@ def _month_day(year: str | None, month: int, day: int, today: date) -> date | No
 def parse_wanted(text: str, today: date) -> Wanted:
     """The day and time asked for in ``text``, relative to ``today`` (Tokyo)."""
     text = normalize(text)
+    if _PAST.search(text):
+        return Wanted(past=True)
     day, at = _relative_day(text, today), None
     for timex in TimexParser().parse(text):
         if timex.type == "DATE":

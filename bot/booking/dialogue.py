@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots, now_tokyo
-from bot.booking.dates import parse_wanted
+from bot.booking.dates import Wanted, parse_wanted
 from bot.booking.models import Booking, ConsultationKind, Place
 from bot.booking.service import (
     BookingError,
@@ -79,7 +79,8 @@ def ask(session: Session, slot: str, slots: dict, text: str = "") -> list[BotMes
         buttons = [Button(title=p.name, payload=_inform(slot, p.id)) for p in _places(session)]
         return [bot_message(say.ASK_PLACE, buttons)]
     if slot == "booking_slot":
-        if text and not parse_wanted(text, now_tokyo().date()).empty:
+        wanted = parse_wanted(text, now_tokyo().date()) if text else Wanted()
+        if wanted.past or not wanted.empty:
             return _check_slot(session, text, None, slots).messages
         choices = free_slots(session, slots["place"], slots["consultation_kind"], now_tokyo(), SLOT_CHOICES)
         if not choices:
@@ -129,6 +130,9 @@ def _check_slot(session: Session, text: str, entity: str | None, slots: dict) ->
             None, [bot_message(say.SLOT_TAKEN, _slot_buttons(free_slots(session, place, kind, start)))]
         )
     wanted = parse_wanted(text, now_tokyo().date())
+    if wanted.past:
+        later = free_slots(session, place, kind, now_tokyo(), SLOT_CHOICES)
+        return Step(None, [bot_message(say.PAST_DAY, _slot_buttons(later))])
     if wanted.empty:
         return Step(None, [bot_message(say.DATE_NOT_UNDERSTOOD), *ask(session, "booking_slot", slots)])
     if wanted.day and (reason := closure_reason(session, wanted.day)):

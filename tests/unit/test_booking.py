@@ -7,8 +7,10 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
+from bot.booking import messages
 from bot.booking.calendar import closure_reason, free_slots, seed_calendar
 from bot.booking.dates import Wanted, parse_wanted
+from bot.booking.dialogue import ask, check
 from bot.booking.models import Booking, ClosedDay, OpeningRule
 from bot.booking.service import (
     BookingError,
@@ -158,6 +160,9 @@ def test_booking_numbers_normalise():
         ("1/8の午前", Wanted(day=date(2027, 1, 8), part="am")),
         ("3日後", Wanted(day=date(2026, 11, 28))),
         ("よろしく", Wanted()),
+        ("昨日の10時", Wanted(past=True)),
+        ("先週の火曜", Wanted(past=True)),
+        ("２日前の午後", Wanted(past=True)),
     ],
 )
 def test_typed_dates_are_understood(text, wanted):
@@ -167,3 +172,13 @@ def test_typed_dates_are_understood(text, wanted):
 def test_opening_pattern_comes_from_the_sample_settings(calendar):
     with session_factory()() as session:
         assert session.query(OpeningRule).count() == 5 * 6
+
+
+@pytest.mark.parametrize("text", ["昨日の10時", "先週の金曜の午後"])
+def test_a_day_gone_by_is_refused_with_future_slots_not_replaced_silently(calendar, text):
+    slots = {"place": "akihabara", "consultation_kind": "general"}
+    with session_factory()() as session:
+        assert check(session, "booking_slot", text, None, slots).value is None
+        [asked] = ask(session, "booking_slot", slots, text)  # the form's question after it
+    assert asked["text"] == messages.PAST_DAY
+    assert asked["buttons"] and all(b["payload"].startswith("/inform") for b in asked["buttons"])
