@@ -20,6 +20,7 @@ from bot.booking.service import (
     change_booking,
     create_booking,
     find_booking,
+    may_book_more,
 )
 from bot.text.contact import parse_contact
 from bot.text.messages import BotMessage, Button, bot_message
@@ -110,10 +111,18 @@ def check(session: Session, slot: str, text: str, entity: str | None, slots: dic
         # When not settled, the form asks again and ``ask`` offers slots near what was typed.
         return Step(_check_slot(session, text, entity, slots).value)
     if slot == "booking_contact":
-        contact = parse_contact(text)
-        return Step(" / ".join(v for v in (contact.phone, contact.email) if v) if contact else None,
-                    [] if contact else [bot_message(say.INVALID_CONTACT)])  # fmt: skip
+        return _check_contact(session, text)
     raise ValueError(f"no check for {slot}")
+
+
+def _check_contact(session: Session, text: str) -> Step:
+    """A phone or e-mail; refused here, before the rest of the form, when it holds enough bookings."""
+    contact = parse_contact(text)
+    if contact is None:
+        return Step(None, [bot_message(say.INVALID_CONTACT)])
+    if not may_book_more(session, contact):
+        return Step(None, [bot_message(say.refusal("too_many_open_bookings"), say.LIMIT_BUTTONS)])
+    return Step(" / ".join(v for v in (contact.phone, contact.email) if v))
 
 
 def _check_slot(session: Session, text: str, entity: str | None, slots: dict) -> Step:

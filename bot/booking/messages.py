@@ -13,6 +13,10 @@ FALLBACK_BUTTONS = [
     Button(title="担当者と話す", payload="/request_human"),
     Button(title="支援制度を見る", payload="/ask_program"),
 ]
+LIMIT_BUTTONS = [
+    Button(title="予約をやめる", payload="/deny"),
+    Button(title="担当者と話す", payload="/request_human"),
+]
 
 ASK_TOPIC = "ご相談のテーマをお選びください。"
 ASK_KIND = "ご希望の相談の種類をお選びください。"

@@ -70,6 +70,11 @@ def _check_slot(session: Session, kind_id: str, place_id: str, start: datetime) 
     return slot.minutes
 
 
+def may_book_more(session: Session, contact: Contact) -> bool:
+    """Whether ``contact`` holds fewer open bookings than allowed (asked early in the form)."""
+    return _open_bookings_for(session, contact) < MAX_OPEN_BOOKINGS_PER_CONTACT
+
+
 def _open_bookings_for(session: Session, contact: Contact) -> int:
     matches = [c for c in (Booking.phone == contact.phone if contact.phone else None,
                            Booking.email == contact.email if contact.email else None) if c is not None]  # fmt: skip
@@ -103,7 +108,7 @@ def _claim_seat(session: Session, booking: Booking) -> None:
 def create_booking(session: Session, request: BookingRequest) -> Booking:
     """Book a seat in the requested slot, or raise BookingError."""
     minutes = _check_slot(session, request.kind_id, request.place_id, request.slot_start)
-    if _open_bookings_for(session, request.contact) >= MAX_OPEN_BOOKINGS_PER_CONTACT:
+    if not may_book_more(session, request.contact):
         raise BookingError("too_many_open_bookings")
     booking = Booking(
         number=new_number(),

@@ -182,3 +182,15 @@ def test_a_day_gone_by_is_refused_with_future_slots_not_replaced_silently(calend
         [asked] = ask(session, "booking_slot", slots, text)  # the form's question after it
     assert asked["text"] == messages.PAST_DAY
     assert asked["buttons"] and all(b["payload"].startswith("/inform") for b in asked["buttons"])
+
+
+def test_a_contact_with_enough_bookings_is_refused_when_given_not_after_the_whole_form(calendar):
+    book(datetime(2026, 11, 26, 10, 0), phone="03-1111-2222")
+    book(datetime(2026, 11, 27, 10, 0), phone="03-1111-2222")
+    with session_factory()() as session:
+        refused = check(session, "booking_contact", "０３－１１１１－２２２２", None, {})
+        accepted = check(session, "booking_contact", "03-3333-4444", None, {})
+    assert refused.value is None
+    assert refused.messages[0]["text"] == messages.refusal("too_many_open_bookings")
+    assert {"title": "予約をやめる", "payload": "/deny"} in refused.messages[0]["buttons"]
+    assert accepted.value == "03-3333-4444" and accepted.messages == []
