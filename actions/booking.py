@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.gateway import exchange
+from bot.text.booking_number import read_booking_number
 
 BOOKING_FORM = "booking_form"
 BOOKING_SLOTS = (
@@ -17,6 +18,9 @@ BOOKING_SLOTS = (
     "booking_contact", "booking_description", "booking_consent", "booking_confirmed",
 )  # fmt: skip
 CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot")
+UNREADABLE_NUMBER = (
+    "予約番号を読み取れませんでした。予約番号は「CZ-」に続く英数字6文字です。もう一度入力してください。"
+)
 
 
 def form_state(tracker: Tracker) -> dict[str, Any]:
@@ -181,6 +185,21 @@ class ValidateCancelForm(FormValidationAction):
         if tracker.get_slot("cancel_choice") in ("cancel", "not_found"):
             return [s for s in domain_slots if s != "new_booking_slot"]
         return domain_slots
+
+    async def extract_cancel_number(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """A number already in the request (「予約番号CZ-…をキャンセルしたい」) need not be asked for."""
+        if tracker.get_slot("cancel_number") or tracker.get_slot("requested_slot") == "cancel_number":
+            return {}
+        number = read_booking_number(tracker.latest_message.get("text") or "")
+        return {"cancel_number": number} if number else {}
+
+    async def validate_cancel_number(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        number = read_booking_number(str(value or ""))
+        if number is None:
+            dispatcher.utter_message(text=UNREADABLE_NUMBER)
+        return {"cancel_number": number}
 
     async def validate_cancel_contact(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict

@@ -15,11 +15,9 @@ from sqlalchemy.orm import Session
 from bot.booking.calendar import closure_reason, now_tokyo, offered_slot, seats_taken
 from bot.booking.models import Booking, ConsultationKind, Place, SlotSeat
 from bot.models import utcnow
+from bot.text import booking_number
 from bot.text.contact import Contact, parse_contact
-from bot.text.normalize import normalize
 
-NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-NUMBER_PREFIX = "CZ-"
 MAX_OPEN_BOOKINGS_PER_CONTACT = 2
 
 
@@ -46,13 +44,9 @@ class BookingRequest:
 
 def new_number() -> str:
     """A booking number that reveals nothing (not sequential): ``CZ-7K3M9P``."""
-    return NUMBER_PREFIX + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
-
-
-def normalize_number(text: str) -> str:
-    """``cz 7k3m9p``, ``ＣＺ－７Ｋ３Ｍ９Ｐ`` → ``CZ-7K3M9P``."""
-    compact = "".join(c for c in normalize(text).upper() if c.isalnum())
-    return NUMBER_PREFIX + compact.removeprefix("CZ") if compact else ""
+    return booking_number.PREFIX + "".join(
+        secrets.choice(booking_number.ALPHABET) for _ in range(booking_number.LENGTH)
+    )
 
 
 def _check_slot(session: Session, kind_id: str, place_id: str, start: datetime) -> int:
@@ -134,7 +128,8 @@ def create_booking(session: Session, request: BookingRequest) -> Booking:
 def find_booking(session: Session, number: str, contact_text: str) -> Booking | None:
     """The open booking with this number AND this contact; ``None`` otherwise (no hint which)."""
     contact = parse_contact(contact_text)
-    booking = session.scalar(select(Booking).where(Booking.number == normalize_number(number)))
+    number = booking_number.read_booking_number(number)
+    booking = session.scalar(select(Booking).where(Booking.number == number)) if number else None
     if booking is None or contact is None or booking.status != "booked":
         return None
     if (contact.phone and contact.phone == booking.phone) or (

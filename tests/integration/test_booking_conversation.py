@@ -88,6 +88,21 @@ def test_cancel_with_number_and_contact(gateway):
     assert f"予約番号 {number} のご予約をキャンセルしました" in texts(done)
 
 
+def test_a_number_in_the_request_is_not_asked_again_and_an_email_is_no_number(gateway):
+    number, _ = book(gateway, sender(), "090-7777-8888")
+    typed = number.replace("CZ-", "ＣＺ－")
+    asked = texts(chat(gateway, f"予約番号{typed}をキャンセルしたいです", sender()))
+    assert "電話番号またはメールアドレス" in asked and "予約番号(CZ-" not in asked
+
+    sender_id = sender()
+    chat(gateway, "予約をキャンセルしたいです", sender_id)
+    again = texts(chat(gateway, "yamada@example.com", sender_id))
+    assert "予約番号を読み取れませんでした" in again and "予約番号(CZ-" in again
+    chat(gateway, number, sender_id)
+    choice = chat(gateway, "090-7777-8888", sender_id)
+    assert "キャンセルする" in [b["title"] for m in choice for b in m["buttons"]]
+
+
 def test_change_with_number_and_contact(gateway):
     number, _ = book(gateway, sender(), "090-5555-6666")
     sender_id = sender()

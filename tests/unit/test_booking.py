@@ -19,11 +19,11 @@ from bot.booking.service import (
     change_booking,
     create_booking,
     find_booking,
-    normalize_number,
     purge_personal_data,
 )
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
+from bot.text.booking_number import read_booking_number
 from bot.text.contact import Contact
 
 NOW = datetime(2026, 11, 25, 9, 0)  # a Wednesday, Tokyo time
@@ -145,9 +145,20 @@ def test_personal_data_is_purged_after_the_retention_period(calendar):
     assert purged.purged_at is not None
 
 
-def test_booking_numbers_normalise():
-    assert normalize_number("ｃｚ－７ｋ３ｍ９ｐ") == "CZ-7K3M9P"
-    assert normalize_number("7k3m9p") == "CZ-7K3M9P"
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("ｃｚ－７ｋ３ｍ９ｐ", "CZ-7K3M9P"),
+        ("7k3m9p", "CZ-7K3M9P"),
+        ("cz 7k3m9p", "CZ-7K3M9P"),
+        ("予約番号ＣＺ－Ｄ６ＫＹ７７をキャンセルしたい", "CZ-D6KY77"),
+        ("yamada@example.com", None),
+        ("予約をキャンセルしたい", None),
+        ("DESIGN の相談", None),
+    ],
+)
+def test_booking_numbers_are_read_from_what_visitors_type(text, number):
+    assert read_booking_number(text) == number
 
 
 @pytest.mark.parametrize(

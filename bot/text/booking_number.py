@@ -1,0 +1,25 @@
+"""Booking numbers as visitors type them, read alike by the gateway and the action server.
+
+Standard library and the normaliser only, like the rest of ``bot.text``: the actions run on
+Rasa's Python and cannot import the gateway's booking code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text.normalize import normalize
+
+PREFIX = "CZ-"
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to mistake
+LENGTH = 6
+# In a sentence only with its prefix (「予約番号CZ-D6KY77をキャンセル」); alone also without it.
+_IN_TEXT = re.compile(rf"(?<![0-9A-Z])CZ[-\s]?([0-9A-Z]{{{LENGTH}}})(?![0-9A-Z])")
+_ALONE = re.compile(rf"(?:CZ[-\s]?)?([0-9A-Z]{{{LENGTH}}})")
+
+
+def read_booking_number(text: str) -> str | None:
+    """「cz 7k3m9p」「ＣＺ－７Ｋ３Ｍ９Ｐ」「予約番号CZ-7K3M9Pを…」 → ``CZ-7K3M9P``; ``None`` when there is none."""
+    upper = normalize(text).upper()
+    match = _IN_TEXT.search(upper) or _ALONE.fullmatch(upper)
+    return PREFIX + match.group(1) if match else None
