@@ -41,3 +41,16 @@ def test_center_answers_do_not_end_with_the_own_case_advice_but_topic_answers_do
 
 def test_folded_lines_leave_no_space_after_a_japanese_full_stop_or_comma():
     assert not [e.id for e in load_faq() if "。 " in e.answer or "、 " in e.answer or "を 助成" in e.answer]
+
+
+def test_photos_used_without_permission_get_the_copyright_answer_not_the_warning_letter():
+    chosen = select_entry("ask_infringement", "ホームページの写真を無断で使われました")
+    assert chosen.id == "infringement_copyright"
+    assert "第17条" in chosen.answer
+
+
+def test_a_domestic_infringement_offers_no_foreign_subsidy(settings_env):
+    migrate()
+    seed_catalogue(get_settings().content_dir / "programs.yml")
+    [answer] = topic_answer("ask_infringement", "他社に特許を侵害されているかもしれない")
+    assert "外国" not in " ".join(b["title"] for b in answer["buttons"])
