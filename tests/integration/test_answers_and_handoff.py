@@ -109,6 +109,16 @@ def test_the_contact_form_can_be_left_at_the_contact_question(system, gateway, s
     assert (reason, status, consent, phone, email) == ("requested_human", "open", 0, None, None)
 
 
+def test_a_question_instead_of_the_contact_offer_is_answered_and_the_offer_not_repeated(system, gateway):
+    sender_id = sender()
+    offer = "\n".join(m["text"] for m in chat(gateway, "担当者と話したいです", sender_id))
+    assert "入力しますか" in offer
+    for question, answer in (("特許の存続期間は？", "20年"), ("商標の登録はどれくらい有効ですか", "10年")):
+        texts = "\n".join(m["text"] for m in chat(gateway, question, sender_id))
+        assert answer in texts and "入力しますか" not in texts
+    assert escalations(system, sender_id)[0][:3] == ("requested_human", "normal", "open")
+
+
 def test_two_failed_understandings_in_a_row_hand_off(system, gateway):
     sender_id = sender()
     [first] = chat(gateway, "asdfgh", sender_id)
