@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.catalogue.models import Program
 from bot.text.messages import BotMessage, Button, bot_message
 
@@ -20,6 +22,15 @@ def official_page(program: Program) -> str:
     return CENTER_PAGE
 
 
+def _as_of_label(as_of: str) -> str:
+    """「2021-10-06」 → 「2021年10月6日時点」; a year or period as written (「令和7年度」)."""
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        return as_of
+    return f"{day.year}年{day.month}月{day.day}日時点"
+
+
 def program_card(program: Program) -> BotMessage:
     """The details of one program, saying plainly what is not known."""
     lines = [f"【{program.name}】"]
@@ -34,10 +45,10 @@ def program_card(program: Program) -> BotMessage:
     if not program.application_period:
         unknown.append("募集期間")
     if program.as_of:
-        lines.append(f"({program.as_of}の情報です)")
+        lines.append(f"({_as_of_label(program.as_of)}の情報です)")
     if unknown:
         lines.append(f"次の項目は、確認できた情報がありません: {'、'.join(unknown)}。")
-    if program.third_party:
+    if program.third_party and (program.rate or program.limit):
         lines.append(
             "※金額などは第三者のサイトに掲載された情報です。公式ページまたは知的財産相談で最新の内容をご確認ください。"
         )

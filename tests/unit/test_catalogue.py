@@ -72,6 +72,13 @@ def test_the_card_says_what_is_unknown_and_where_figures_come_from(session, prog
     seed_programs(session, programs_file)
     card = program_card(session.get(Program, "chizai_katsuyo_seihinka"))
     assert "確認できた情報がありません: 支援内容、対象、助成率、上限額、募集期間" in card["text"]
-    assert "第三者のサイト" in card["text"]
+    assert "第三者のサイト" not in card["text"]  # no figure shown, so none to warn about
+    assert "第三者のサイト" in program_card(session.get(Program, "kaigai_shohyo_taisaku"))["text"]
     consultation_required = program_card(session.get(Program, "tokkyo_chosa"))["text"]
     assert "公社の知財相談を受けていることが要件" in consultation_required
+
+
+def test_a_date_the_card_is_valid_for_is_written_the_japanese_way(session, programs_file):
+    seed_programs(session, programs_file)
+    dated = next(p for p in session.scalars(select(Program)) if p.as_of == "2021-10-06")
+    assert "(2021年10月6日時点の情報です)" in program_card(dated)["text"]
