@@ -69,7 +69,11 @@ def fits(start: datetime, wanted: Wanted) -> bool:
 
 
 def offer_for(wanted: Wanted) -> str:
+    """The offer of slots near what was asked; an exact time asked for was not free."""
     when = day_label(wanted.day) if wanted.day else "ご希望"
+    if wanted.at:
+        asked = f"{day_label(wanted.day)} {wanted.at:%H:%M}" if wanted.day else f"{wanted.at:%H:%M}"
+        return f"{asked}には、空いている枠がありません。{when}の近い時間で空いている枠からお選びください。"
     return f"{when}の近い時間で空いている枠です。ご希望の枠をお選びください。"
 
 

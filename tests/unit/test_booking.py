@@ -205,3 +205,11 @@ def test_a_contact_with_enough_bookings_is_refused_when_given_not_after_the_whol
     assert refused.messages[0]["text"] == messages.refusal("too_many_open_bookings")
     assert {"title": "予約をやめる", "payload": "/deny"} in refused.messages[0]["buttons"]
     assert accepted.value == "03-3333-4444" and accepted.messages == []
+
+
+def test_an_exact_time_that_is_not_free_is_said_so_before_the_nearby_offer(calendar):
+    slots = {"place": "akihabara", "consultation_kind": "general"}
+    with session_factory()() as session:
+        [offer] = ask(session, "booking_slot", slots, "11/26の10時15分")
+    assert offer["text"].startswith("11月26日(木) 10:15には、空いている枠がありません。")
+    assert offer["buttons"]
