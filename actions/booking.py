@@ -9,6 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.consent import clear_yes
 from actions.gateway import exchange
 from bot.text.booking_number import read_booking_number
 
@@ -123,6 +124,11 @@ class ValidateBookingForm(FormValidationAction):
     ) -> dict:
         return await checked(dispatcher, tracker, "booking_contact", value)
 
+    async def validate_booking_consent(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        return {"booking_consent": value if clear_yes(dispatcher, tracker) else None}
+
     async def validate_booking_confirmed(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
@@ -130,7 +136,7 @@ class ValidateBookingForm(FormValidationAction):
         field = latest_entity(tracker, "booking_change")
         if field in BOOKING_SLOTS:
             return {field: None, "booking_confirmed": None}
-        return {"booking_confirmed": value}
+        return {"booking_confirmed": value if clear_yes(dispatcher, tracker) else None}
 
 
 class ActionSubmitBooking(Action):

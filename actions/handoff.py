@@ -9,6 +9,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.consent import clear_yes
 from actions.gateway import exchange
 
 CONTACT_FORM = "contact_form"
@@ -79,6 +80,13 @@ class ValidateContactForm(FormValidationAction):
         if tracker.get_slot("contact_consent") is False:
             return ["contact_consent"]
         return domain_slots
+
+    async def validate_contact_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, bool | None]:
+        if value is not True or clear_yes(dispatcher, tracker):
+            return {"contact_consent": value}
+        return {"contact_consent": None}
 
     async def validate_contact_detail(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

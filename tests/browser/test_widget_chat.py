@@ -3,6 +3,8 @@
 import httpx
 from playwright.sync_api import expect
 
+from tests.browser.conftest import Widget
+
 QUESTION = "特許の存続期間は？"
 
 
@@ -99,3 +101,19 @@ def test_the_widget_is_usable_with_the_keyboard_alone(widget):
     widget.page.keyboard.press("Escape")
     expect(widget.panel).to_be_hidden()
     expect(widget.launcher).to_be_focused()
+
+
+def test_the_demo_page_and_a_conversation_leave_no_console_error(browser, system):
+    context = browser.new_context(locale="ja-JP")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+        widget = Widget(page).visit(system.gateway_url + "/")
+        widget.open()
+        widget.send(QUESTION)
+        widget.expect_bot_reply(1, "出願日から20年")
+        assert errors == []
+    finally:
+        context.close()

@@ -133,14 +133,17 @@ def test_a_stray_key_is_neither_consent_nor_a_confirmation_but_typed_words_are(g
         asked = chat(gateway, answer, sender_id)
     assert "同意" in texts(asked)
 
+    hesitant = texts(chat(gateway, "うーん", sender_id))
+    assert "・テーマ" not in hesitant and "同意して予約を続けますか" in hesitant
     for stray in ("ｋ", "いいいい"):  # twice in a row: asked again, not handed off
         again = texts(chat(gateway, stray, sender_id))
         assert "読み取れませんでした" in again and "同意して予約を続けますか" in again
         assert "・テーマ" not in again and "引き継" not in again
     summary = chat(gateway, "同意します", sender_id)
     assert "・テーマ: 商標" in texts(summary)
-    again = texts(chat(gateway, "ｋｋｋ", sender_id))
-    assert "予約番号" not in again and "・テーマ: 商標" in again  # the summary again, not booked
+    for vague in ("ｋｋｋ", "うーん", "もういいです"):  # not a yes: the summary again, not booked
+        again = texts(chat(gateway, vague, sender_id))
+        assert "予約番号" not in again and "・テーマ: 商標" in again
     done = chat(gateway, "はい、お願いします", sender_id)
     assert re.search(r"予約番号は CZ-[0-9A-Z]{6}", texts(done))
 

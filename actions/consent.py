@@ -1,0 +1,18 @@
+"""Consent and confirmations: only a plain yes counts (bot/text/answers.py)."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.text.answers import is_clear_yes
+
+NOT_A_CLEAR_YES = "恐れ入りますが、「はい」とご入力いただくか、ボタンでお答えください。"
+
+
+def clear_yes(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Whether the latest message is a plain yes; if not, the visitor is asked for one."""
+    if is_clear_yes(tracker.latest_message.get("text") or ""):
+        return True
+    dispatcher.utter_message(text=NOT_A_CLEAR_YES)
+    return False
