@@ -160,3 +160,13 @@ def test_refusing_consent_stops_the_booking(gateway, refusal):
     assert "同意" in texts(asked)
     stopped = texts(chat(gateway, refusal, sender_id))
     assert "中止しました" in stopped and "予約番号" not in stopped
+
+
+def test_quitting_at_the_name_question_stops_the_booking_instead_of_becoming_the_name(gateway):
+    sender_id = sender()
+    kinds = chat(gateway, "特許の相談を予約したい", sender_id)
+    places = chat(gateway, button(kinds), sender_id)
+    slots = chat(gateway, button(places, "秋葉原本部"), sender_id)
+    chat(gateway, button(slots, index=0), sender_id)
+    assert "お名前" in texts(chat(gateway, "株式会社サンプル工業", sender_id))
+    assert "中止しました" in texts(chat(gateway, "予約をやめたい", sender_id))
