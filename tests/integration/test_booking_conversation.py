@@ -123,15 +123,22 @@ def test_an_unknown_number_gets_a_polite_answer_without_a_hint(gateway):
     assert "一致するご予約が見つかりませんでした" in texts(answer)
 
 
-def test_a_stray_key_is_neither_consent_nor_a_confirmation_but_typed_words_are(gateway):
-    sender_id = sender()
-    kinds = chat(gateway, "商標について相談を予約したいです", sender_id)
+def up_to(gateway, sender_id: str, request: str, answers: tuple[str, ...]) -> list:
+    """A booking from ``request`` through kind, Akihabara and the first slot, then ``answers``;
+    returns the last reply."""
+    kinds = chat(gateway, request, sender_id)
     places = chat(gateway, button(kinds), sender_id)
     slots = chat(gateway, button(places, "秋葉原本部"), sender_id)
-    chat(gateway, button(slots, index=0), sender_id)
-    for answer in ("株式会社サンプル工業", "山田太郎", "yamada@example.com", "ロゴの商標登録"):
+    asked = chat(gateway, button(slots, index=0), sender_id)
+    for answer in answers:
         asked = chat(gateway, answer, sender_id)
-    assert "同意" in texts(asked)
+    return asked
+
+
+def test_a_stray_key_is_neither_consent_nor_a_confirmation_but_typed_words_are(gateway):
+    sender_id = sender()
+    answers = ("株式会社サンプル工業", "山田太郎", "yamada@example.com", "ロゴの商標登録")
+    assert "同意" in texts(up_to(gateway, sender_id, "商標について相談を予約したいです", answers))
 
     hesitant = texts(chat(gateway, "うーん", sender_id))
     assert "・テーマ" not in hesitant and "同意して予約を続けますか" in hesitant
@@ -151,22 +158,13 @@ def test_a_stray_key_is_neither_consent_nor_a_confirmation_but_typed_words_are(g
 @pytest.mark.parametrize("refusal", ["同意しません", "予約をやめる"])
 def test_refusing_consent_stops_the_booking(gateway, refusal):
     sender_id = sender()
-    kinds = chat(gateway, "意匠の相談を予約したい", sender_id)
-    places = chat(gateway, button(kinds), sender_id)
-    slots = chat(gateway, button(places, "秋葉原本部"), sender_id)
-    chat(gateway, button(slots, index=0), sender_id)
-    for answer in ("株式会社サンプル工業", "山田太郎", "03-1234-5678", "新製品の形状"):
-        asked = chat(gateway, answer, sender_id)
-    assert "同意" in texts(asked)
+    answers = ("株式会社サンプル工業", "山田太郎", "03-1234-5678", "新製品の形状")
+    assert "同意" in texts(up_to(gateway, sender_id, "意匠の相談を予約したい", answers))
     stopped = texts(chat(gateway, refusal, sender_id))
     assert "中止しました" in stopped and "予約番号" not in stopped
 
 
 def test_quitting_at_the_name_question_stops_the_booking_instead_of_becoming_the_name(gateway):
     sender_id = sender()
-    kinds = chat(gateway, "特許の相談を予約したい", sender_id)
-    places = chat(gateway, button(kinds), sender_id)
-    slots = chat(gateway, button(places, "秋葉原本部"), sender_id)
-    chat(gateway, button(slots, index=0), sender_id)
-    assert "お名前" in texts(chat(gateway, "株式会社サンプル工業", sender_id))
+    assert "お名前" in texts(up_to(gateway, sender_id, "特許の相談を予約したい", ("株式会社サンプル工業",)))
     assert "中止しました" in texts(chat(gateway, "予約をやめたい", sender_id))
