@@ -107,11 +107,13 @@ async def open_turn_locks(settings: Settings) -> AsyncIterator[TurnLocks]:
     a little longer, and a message waits for its turn as long as one call may take.
     """
     timeout = settings.rasa_timeout_seconds
-    if not settings.redis_url:
-        yield TurnLocks(None, lifetime=timeout + 5, wait=timeout)
-        return
-    redis = Redis.from_url(settings.redis_url, socket_timeout=settings.health_timeout_seconds)
+    redis = (
+        Redis.from_url(settings.redis_url, socket_timeout=settings.health_timeout_seconds)
+        if settings.redis_url
+        else None
+    )
     try:
         yield TurnLocks(redis, lifetime=timeout + 5, wait=timeout)
     finally:
-        await redis.aclose()
+        if redis is not None:
+            await redis.aclose()
