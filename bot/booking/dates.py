@@ -35,7 +35,8 @@ class Wanted:
 
     @property
     def empty(self) -> bool:
-        return self.day is None and self.at is None and self.part is None
+        """Nothing asked for (a day gone by is something: it is answered as such)."""
+        return not self.past and self.day is None and self.at is None and self.part is None
 
 
 def _part_of_day(text: str) -> str | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots, now_tokyo
-from bot.booking.dates import Wanted, parse_wanted
+from bot.booking.dates import parse_wanted
 from bot.booking.models import Booking, ConsultationKind, Place
 from bot.booking.service import (
     BookingError,
@@ -80,8 +80,7 @@ def ask(session: Session, slot: str, slots: dict, text: str = "") -> list[BotMes
         buttons = [Button(title=p.name, payload=_inform(slot, p.id)) for p in _places(session)]
         return [bot_message(say.ASK_PLACE, buttons)]
     if slot == "booking_slot":
-        wanted = parse_wanted(text, now_tokyo().date()) if text else Wanted()
-        if wanted.past or not wanted.empty:
+        if text and not parse_wanted(text, now_tokyo().date()).empty:
             return _check_slot(session, text, None, slots).messages
         choices = free_slots(session, slots["place"], slots["consultation_kind"], now_tokyo(), SLOT_CHOICES)
         if not choices:
