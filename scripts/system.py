@@ -34,6 +34,7 @@ class System:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)  # merged last into every service's env
     internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    clock_start: str | None = None  # ISO 8601 instant the gateway's clock starts at (None = real time)
 
     @property
     def gateway_url(self) -> str:
@@ -70,6 +71,7 @@ class System:
             "CHIZAI_ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
             "CHIZAI_GATEWAY_URL": self.gateway_url,
             "CHIZAI_INTERNAL_TOKEN": self.internal_token,
+            **({"CHIZAI_CLOCK_START": self.clock_start} if self.clock_start else {}),
             **self.extra_env,
         }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jpholiday
 import yaml
@@ -13,15 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.booking.models import ClosedDay, ConsultationKind, OpeningRule, Place, SlotSeat
+from bot.core.clock import now_tokyo
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 SEARCH_DAYS = 60
 MIN_LEAD = timedelta(hours=1)
-
-
-def now_tokyo() -> datetime:
-    """The current Tokyo wall-clock time (naive, like stored slot times)."""
-    return datetime.now(TOKYO).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)

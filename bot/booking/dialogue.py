@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.booking import messages as say
-from bot.booking.calendar import Slot, closure_reason, free_slots, now_tokyo
+from bot.booking.calendar import Slot, closure_reason, free_slots
 from bot.booking.dates import parse_wanted
 from bot.booking.models import Booking, ConsultationKind, Place
 from bot.booking.service import (
@@ -22,6 +22,7 @@ from bot.booking.service import (
     find_booking,
     may_book_more,
 )
+from bot.core.clock import now_tokyo
 from bot.text.contact import parse_contact
 from bot.text.messages import BotMessage, Button, bot_message
 from bot.text.normalize import content_words

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event
 
-from bot.booking.calendar import TOKYO
 from bot.booking.models import Booking, Place
+from bot.core.clock import TOKYO
 
 CENTER = "東京都知的財産総合センター"
 

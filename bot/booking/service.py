@@ -12,9 +12,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.booking.calendar import closure_reason, now_tokyo, offered_slot, seats_taken
+from bot.booking.calendar import closure_reason, offered_slot, seats_taken
 from bot.booking.models import Booking, ConsultationKind, Place, SlotSeat
-from bot.models import utcnow
+from bot.core.clock import now_tokyo, utcnow
 from bot.text import booking_number
 from bot.text.contact import Contact, parse_contact
 

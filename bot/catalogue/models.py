@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models import Base, utcnow
+from bot.core.clock import utcnow
+from bot.models import Base
 
 
 class Program(Base):

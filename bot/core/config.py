@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,6 +17,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CHIZAI_", env_file=".env", extra="ignore")
 
+    # "development" (what `make run` uses) or "production" (chosen explicitly; refuses test settings).
+    env: Literal["development", "production"] = "development"
+    # Tests and evaluations through the running system: the clock starts at this instant
+    # (ISO 8601 with its offset) and runs on from there (bot/core/clock.py). Refused in production.
+    clock_start: AwareDatetime | None = None
     database_url: str = f"sqlite:///{ROOT / 'var' / 'chizai.db'}"
     rasa_url: str = "http://127.0.0.1:5005"  # or replicas: "http://a:5005,http://b:5005"
     actions_url: str = "http://127.0.0.1:5055"
@@ -59,6 +65,12 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
+
+    @model_validator(mode="after")
+    def _no_test_settings_in_production(self) -> Settings:
+        if self.env == "production" and self.clock_start is not None:
+            raise ValueError("CHIZAI_CLOCK_START is for tests and evaluations; it is refused in production")
+        return self
 
     @property
     def widget_origin_list(self) -> list[str]:

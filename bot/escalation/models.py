@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models import Base, utcnow
+from bot.core.clock import utcnow
+from bot.models import Base
 
 REASONS = {"requested_human": "担当者希望", "repeated_fallback": "2回続けて理解できず", "urgent": "緊急案件"}
 PRIORITIES = {"high": "高", "normal": "通常"}

@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.escalation.models import Escalation, EscalationEvent
-from bot.models import Conversation, utcnow
+from bot.models import Conversation
 from bot.text.contact import Contact
 
 VISITOR = "visitor"

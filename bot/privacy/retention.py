@@ -21,10 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.booking.service import purge_personal_data
+from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.core.db import with_retries
 from bot.escalation.models import Escalation, EscalationEvent
-from bot.models import Conversation, Message, utcnow
+from bot.models import Conversation, Message
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.staff import ratelimit
 from bot.staff.auth import forget_expired

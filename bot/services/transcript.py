@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.core.db import with_retries
-from bot.models import Conversation, Message, utcnow
+from bot.models import Conversation, Message
 
 
 def _conversation(session: Session, sender_id: str, channel: str) -> Conversation:

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.core.config import get_settings
-from bot.models import utcnow
 from bot.staff import csrf, ratelimit
 from bot.staff.models import ROLES, StaffSession, StaffUser
 from bot.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password

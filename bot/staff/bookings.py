@@ -11,10 +11,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.booking.calendar import Slot, closure_reason, free_slots, now_tokyo
+from bot.booking.calendar import Slot, closure_reason, free_slots
 from bot.booking.messages import refusal
 from bot.booking.models import Booking, ClosedDay, ConsultationKind, OpeningRule, Place, SlotSeat
 from bot.booking.service import BookingError, cancel_booking, change_booking
+from bot.core.clock import now_tokyo
 from bot.staff.models import AuditEntry
 from bot.staff.timefmt import WEEKDAYS, as_utc
 

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models import Base, utcnow
+from bot.core.clock import utcnow
+from bot.models import Base
 
 ROLES = {"staff": "職員", "admin": "管理者"}
 

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.core.clock import utcnow
 from bot.core.config import get_settings
-from bot.models import utcnow
 from bot.staff.models import LoginAttempt
 from bot.staff.timefmt import as_utc
 

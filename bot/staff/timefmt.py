@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from bot.core.clock import TOKYO
+
 WEEKDAYS = "月火水木金土日"
 
 

@@ -9,10 +9,14 @@ import pytest
 
 from scripts.system import System
 
+# The gateway's clock for these tests: a Tuesday in an ordinary week, so that the days visitors
+# type (「来週の水曜」) are the same on every run, whatever the machine's date.
+CLOCK_START = "2026-12-01T10:00:00+09:00"
+
 
 @pytest.fixture(scope="session")
 def system(tmp_path_factory) -> Iterator[System]:
-    with System(tmp_path_factory.mktemp("system")) as running:
+    with System(tmp_path_factory.mktemp("system"), clock_start=CLOCK_START) as running:
         yield running
 
 

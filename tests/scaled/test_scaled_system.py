@@ -14,8 +14,9 @@ import sqlalchemy
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
-from bot.booking.calendar import free_slots, now_tokyo
+from bot.booking.calendar import free_slots
 from bot.booking.models import Booking
+from bot.core.clock import now_tokyo
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.services.turn_locks import KEY_PREFIX, TurnLocks
 from bot.text import replies

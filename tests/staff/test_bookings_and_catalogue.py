@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.booking.calendar import free_slots, now_tokyo
+from bot.booking.calendar import free_slots
 from bot.booking.service import BookingRequest, create_booking
+from bot.core.clock import now_tokyo
 from bot.text.contact import Contact
 
 

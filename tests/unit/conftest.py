@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
-from bot.core import db
+from bot.core import clock, db
 from bot.core.config import get_settings
 
 
@@ -29,9 +29,11 @@ def settings_env(tmp_path, monkeypatch) -> Iterator[None]:
     monkeypatch.setenv("CHIZAI_ACTIONS_URL", f"http://127.0.0.1:{port}")
     get_settings.cache_clear()
     db.get_engine.cache_clear()
+    clock.reset()
     yield
     get_settings.cache_clear()
     db.get_engine.cache_clear()
+    clock.reset()
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from bot.__main__ import purge
+from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
-from bot.models import Conversation, Message, utcnow
+from bot.models import Conversation, Message
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.privacy.retention import PURGED_TEXT, purge_transcripts, run_purge, scheduled_purge
 from bot.staff.models import AuditEntry

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from bot.core.clock import utcnow
 from bot.core.db import migrate, session_factory, with_retries
-from bot.models import utcnow
 from bot.staff import csrf, passwords, ratelimit
 from bot.staff.auth import authenticate, load_session, save_user, start_session
 from bot.staff.models import LoginAttempt, StaffSession, StaffUser

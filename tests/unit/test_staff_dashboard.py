@@ -12,11 +12,12 @@ from sqlalchemy import select
 from bot.booking.calendar import seed_calendar
 from bot.booking.models import OpeningRule
 from bot.catalogue.models import Program, ProgramChange
+from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import EscalationEvent
 from bot.escalation.service import finish_handoff, is_bot_paused, open_escalation
-from bot.models import Conversation, Message, utcnow
+from bot.models import Conversation, Message
 from bot.privacy.retention import PURGED_TEXT
 from bot.staff import analytics, bookings, catalogue, charts, escalations
 from bot.staff.auth import save_user

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
-from bot.booking.calendar import now_tokyo
+from bot.core.clock import now_tokyo
 from bot.core.db import with_retries
 from bot.staff import analytics as work
 from bot.staff import charts

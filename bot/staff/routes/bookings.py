@@ -13,8 +13,8 @@ from sqlalchemy import select
 from starlette.exceptions import HTTPException
 
 from bot.booking.models import ConsultationKind, Place
+from bot.core.clock import utcnow
 from bot.core.db import with_retries
-from bot.models import utcnow
 from bot.staff import bookings as work
 from bot.staff.timefmt import WEEKDAYS
 from bot.staff.web import AdminStaff, CurrentStaff, StaffRoute, redirect, render, run_step

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from starlette.exceptions import HTTPException
 
-from bot.booking.calendar import now_tokyo
 from bot.booking.models import Booking
+from bot.core.clock import now_tokyo
 from bot.core.db import with_retries
 from bot.staff import analytics, escalations
 from bot.staff.web import HOME_PATH, CurrentStaff, StaffRoute, render
