@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 SCALED_READY := $(shell command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
-        test-line test-browser test-staff test-robustness test-scaled scaled-skipped bad-input load run-scaled stop-scaled staff-user validate eval bench tune-fallback compare-pipelines lint format clean purge
+        test-line test-browser test-staff test-robustness test-scaled scaled-skipped bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -115,6 +115,9 @@ eval: models/chizai.tar.gz
 
 eval-sealed: models/chizai.tar.gz  # the sealed blind thirds too: only before resolving an issue, never in CI
 	.venv-rasa/bin/python scripts/evaluate_nlu.py --sealed
+
+eval-dialogues: models/chizai.tar.gz  # the scripted conversations through the real system
+	.venv/bin/python scripts/eval_dialogues.py $(DIALOGUE_ARGS)
 
 bench: models/chizai.tar.gz
 	.venv/bin/python scripts/bench.py
