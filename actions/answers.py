@@ -11,6 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.gateway import exchange
 
 CONTACT_FORM = "contact_form"
+# The flows a yes/no/bare answer with nothing pending may lead to (bot/services/nothing_pending.py).
+FLOW_ACTIONS = {"cancel": "cancel_form", "booking": "booking_form", "callback": "action_escalate"}
 
 
 class ActionAnswerTopic(Action):
@@ -48,3 +50,19 @@ class ActionProgramInfo(Action):
         }
         await exchange(dispatcher, "/answers/program", payload)
         return []
+
+
+class ActionNothingPending(Action):
+    """A yes, a no or a bare answer when the bot asked nothing: the flow its data implies, or the menu."""
+
+    def name(self) -> str:
+        return "action_nothing_pending"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answer = await exchange(
+            dispatcher, "/answers/nothing-pending", {"text": tracker.latest_message.get("text") or ""}
+        )
+        flow = (answer or {}).get("flow")
+        return [FollowupAction(FLOW_ACTIONS[flow])] if flow in FLOW_ACTIONS else []

@@ -171,7 +171,8 @@ class Runner:
         return turn
 
     def _acts(self, sender: str) -> tuple:
-        """What the system has done for this visitor: bookings and escalations, with their state."""
+        """What the system has done for this visitor: bookings and escalations with their state,
+        and the form in progress (stopping a booking is an act)."""
         with Session(self.db) as session:
             bookings = session.execute(
                 select(Booking.id, Booking.status, Booking.slot_start).where(Booking.sender_id == sender)
@@ -181,7 +182,11 @@ class Runner:
                     Escalation.id, Escalation.priority, Escalation.contact_phone, Escalation.contact_email
                 ).where(Escalation.sender_id == sender)
             ).all()
-        return tuple(bookings), tuple(escalations)
+        return (
+            tuple(bookings),
+            tuple(escalations),
+            (self._tracker(sender).get("active_loop") or {}).get("name"),
+        )
 
     def _intent(self, sender: str) -> str | None:
         """The intent recorded for the visitor's last message (recorded just after the reply)."""

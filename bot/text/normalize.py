@@ -18,6 +18,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u20
 # Dash-like marks that stand for the long vowel after katakana (サ－バ, サ—バ, サ〜バ).
 _LONG_VOWEL_LIKE = re.compile("(?<=[\u30a1-\u30fa\u30fc])[\u2010-\u2015\u2212\u301c\uff5e~\\-]+")
 _REPEATED_LONG_VOWEL = re.compile("ー{2,}")
+# Dash-like marks between digits (IME phone numbers: ０３ー１２３４ー５６７８, 03−1234−5678) are hyphens.
+_DIGIT_DASH = re.compile("(?<=\\d)[\u2010-\u2015\u2212\u30fc\uff0d](?=\\d)")
 _SPACES = re.compile(r"\s+")
 _KATAKANA_START, _KATAKANA_END = 0x30A1, 0x30F6
 _KANA_OFFSET = 0x60
@@ -39,7 +41,7 @@ def normalize(text: str) -> str:
     """Return ``text`` in the canonical form all components expect.
 
     NFKC (full-width letters and digits to half-width, half-width kana to
-    full-width), long-vowel variants unified to ``ー``, invisible and control
+    full-width), long-vowel variants unified to ``ー``, dashes between digits to ``-``, invisible and control
     characters removed, whitespace collapsed to single spaces.
     """
     text = _INVISIBLE.sub("", text)
@@ -47,6 +49,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _LONG_VOWEL_LIKE.sub("ー", text)
     text = _REPEATED_LONG_VOWEL.sub("ー", text)
+    text = _DIGIT_DASH.sub("-", text)
     return _SPACES.sub(" ", text).strip()
 
 

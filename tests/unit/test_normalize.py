@@ -74,3 +74,9 @@ def test_stray_keys(text):
 )
 def test_words_numbers_kanji_and_emoji_are_not_stray_keys(text):
     assert not is_stray_keys(normalize(text))
+
+
+def test_dashes_between_digits_are_hyphens_and_long_vowels_stay():
+    assert normalize("０３ー１２３４ー５６７８") == "03-1234-5678"
+    assert normalize("03−1234‐5678") == "03-1234-5678"
+    assert normalize("サーバー 3ー") == "サーバー 3ー"

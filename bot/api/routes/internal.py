@@ -19,6 +19,7 @@ from bot.escalation import messages as handoff
 from bot.escalation.service import finish_handoff, needs_contact, open_escalation
 from bot.escalation.urgency import urgent_reason
 from bot.services import answers
+from bot.services.nothing_pending import Flow, implied_flow, what_can_i_do
 from bot.text.contact import parse_contact
 from bot.text.messages import BotMessage
 
@@ -42,6 +43,15 @@ VisitorText = Annotated[str, Field(max_length=2000)]
 class Reply(BaseModel):
     messages: list[BotMessage]
     needs_contact: bool = False
+
+
+class NothingPendingReply(BaseModel):
+    messages: list[BotMessage]
+    flow: Flow | None = None
+
+
+class VisitorTurn(BaseModel):
+    text: VisitorText = ""
 
 
 class TopicQuestion(BaseModel):
@@ -104,6 +114,13 @@ async def program_answer(question: ProgramQuestion) -> Reply:
     """A program's card, or a choice between the programs the question could mean."""
     messages = await to_thread.run_sync(answers.program_answer, question.text, question.program)
     return Reply(messages=messages)
+
+
+@router.post("/answers/nothing-pending")
+def nothing_pending(turn: VisitorTurn) -> NothingPendingReply:
+    """A yes, no or bare answer when nothing was asked: the flow its data implies, or the menu."""
+    flow = implied_flow(turn.text)
+    return NothingPendingReply(messages=[] if flow else what_can_i_do(), flow=flow)
 
 
 @router.post("/escalations")
