@@ -204,12 +204,13 @@ class Runner:
                 return intent
             time.sleep(0.05)
 
+    def _tracker(self, sender: str) -> dict:
+        """Rasa's current state of the conversation (slots, active form), without its events."""
+        url = f"{self.system.rasa_url}/conversations/{sender}/tracker"
+        return httpx.get(url, params={"include_events": "NONE"}, timeout=30).json()
+
     def _asks_for(self, sender: str) -> str:
-        tracker = httpx.get(
-            f"{self.system.rasa_url}/conversations/{sender}/tracker",
-            params={"include_events": "NONE"},
-            timeout=30,
-        ).json()
+        tracker = self._tracker(sender)
         if not (tracker.get("active_loop") or {}).get("name"):
             return "nothing"
         requested = tracker.get("slots", {}).get("requested_slot")
