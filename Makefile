@@ -11,11 +11,11 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
-# The scaled tests run when Debian's PostgreSQL and Redis are installed (.ci/run installs them).
+# Whether Debian's PostgreSQL and Redis are here (scripts/system_packages.sh installs them for make test).
 SCALED_READY := $(shell command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
-        test-line test-browser test-staff test-robustness test-scaled scaled-skipped bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench tune-fallback compare-pipelines lint format clean purge
+        system-packages test-suites test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -92,9 +92,6 @@ test-scaled: models/chizai.tar.gz
 	@test -n "$(SCALED_READY)" || { echo "needs: apt-get install postgresql redis-server" >&2; exit 1; }
 	.venv/bin/pytest -q tests/scaled
 
-scaled-skipped:
-	@echo "SKIPPED tests/scaled: PostgreSQL and Redis are not installed (apt-get install postgresql redis-server; .ci/run does)"
-
 bad-input: models/chizai.tar.gz
 	.venv/bin/python scripts/bad_input.py
 
@@ -107,8 +104,16 @@ run-scaled: models/chizai.tar.gz
 stop-scaled:
 	.venv/bin/python scripts/scaled.py stop
 
-test: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser test-staff \
-      test-robustness $(if $(SCALED_READY),test-scaled,scaled-skipped)
+system-packages:
+	scripts/system_packages.sh
+
+# The Debian packages first (scripts/system_packages.sh), then every suite in a new make, which
+# sees the packages just installed.
+test: system-packages
+	$(MAKE) --no-print-directory test-suites
+
+test-suites: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser \
+             test-staff test-robustness test-scaled
 
 eval: models/chizai.tar.gz
 	.venv-rasa/bin/python scripts/evaluate_nlu.py
