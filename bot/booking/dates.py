@@ -22,6 +22,11 @@ _PAST = re.compile(r"昨日|きのう|一昨日|おととい|先週|先々週|�
 _WEEKDAY = re.compile(r"XXXX-WXX-(\d)")
 _MONTH_DAY = re.compile(r"(?:(\d{4})|XXXX)-(\d{2})-(\d{2})")
 _CLOCK = re.compile(r"T(\d{2})-(\d{2}|XX)")
+# A day of the month typed alone (「10日」「来月3日」), which ja-timex leaves out.
+_DAY_OF_MONTH = re.compile(r"(?:(来月|今月)|(?<![\d/月]))(\d{1,2})日(?!後|前|間)")
+_AFTERNOON = ("午後", "夕方", "夜")
+# Weeks ahead of this one, longest word first (再来週 contains 来週).
+_WEEKS_AHEAD = (("再来週", 2), ("来週", 1), ("今週", 0))
 
 
 @dataclass(frozen=True)
@@ -56,13 +61,29 @@ def _relative_day(text: str, today: date) -> date | None:
 
 
 def _weekday(value: str, text: str, today: date) -> date:
-    """The next such weekday (ja-timex: 1 = Monday); 来週 means the week after this one."""
+    """That weekday (ja-timex: 1 = Monday) of the week named (今週・来週・再来週, weeks from
+    Monday), or the next such day when no week is named."""
     target = int(value) - 1
-    if "来週" in text:
-        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
-        return monday + timedelta(days=target)
+    for word, weeks in _WEEKS_AHEAD:
+        if word in text:
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
+            return monday + timedelta(days=target)
     ahead = (target - today.weekday()) % 7
     return today + timedelta(days=ahead)
+
+
+def _day_of_month(text: str, today: date) -> date | None:
+    """「10日」: that day of this month, or of the next when it has gone by; 「来月3日」: next month's."""
+    match = _DAY_OF_MONTH.search(text)
+    if not match:
+        return None
+    month = today.replace(day=1)
+    if match.group(1) == "来月" or (match.group(1) is None and int(match.group(2)) < today.day):
+        month = (month + timedelta(days=32)).replace(day=1)
+    try:
+        return month.replace(day=int(match.group(2)))
+    except ValueError:
+        return None
 
 
 def _month_day(year: str | None, month: int, day: int, today: date) -> date | None:
@@ -92,8 +113,11 @@ def parse_wanted(text: str, today: date) -> Wanted:
                 )
         elif timex.type == "TIME" and (clock := _CLOCK.match(timex.value)):
             hour, minute = int(clock.group(1)), 0 if clock.group(2) == "XX" else int(clock.group(2))
-            if hour < 8 and "午後" in text:
+            if hour < 12 and any(word in text for word in _AFTERNOON):
                 hour += 12
             if 0 <= hour < 24:
                 at = time(hour, minute)
+    day = day or _day_of_month(text, today)
+    if day and day < today:
+        return Wanted(past=True)
     return Wanted(day=day, at=at, part=None if at else _part_of_day(text))

@@ -213,3 +213,34 @@ def test_an_exact_time_that_is_not_free_is_said_so_before_the_nearby_offer(calen
         [offer] = ask(session, "booking_slot", slots, "11/26の10時15分")
     assert offer["text"].startswith("11月26日(木) 10:15には、空いている枠がありません。")
     assert offer["buttons"]
+
+
+TUESDAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("再来週の火曜", Wanted(day=date(2026, 12, 15))),  # not next week's: 再来週 contains 来週
+        ("来週の水曜の午前", Wanted(day=date(2026, 12, 9), part="am")),
+        ("今週金曜", Wanted(day=date(2026, 12, 4))),
+        ("金曜", Wanted(day=date(2026, 12, 4))),  # a weekday alone is the next such day
+        ("今週の月曜", Wanted(past=True)),
+        ("10日", Wanted(day=date(2026, 12, 10))),
+        ("1日の午後", Wanted(day=date(2026, 12, 1), part="pm")),
+        ("来月3日", Wanted(day=date(2027, 1, 3))),
+        ("今月10日の10時", Wanted(day=date(2026, 12, 10), at=datetime(2026, 1, 1, 10).time())),
+        ("夕方4時", Wanted(at=datetime(2026, 1, 1, 16).time())),
+        ("午後3時", Wanted(at=datetime(2026, 1, 1, 15).time())),
+        ("3日後", Wanted(day=date(2026, 12, 4))),
+    ],
+)
+def test_days_and_times_the_japanese_way_from_a_tuesday(text, wanted):
+    assert parse_wanted(text, TUESDAY) == wanted
+
+
+def test_a_day_of_the_month_gone_by_is_next_months_and_month_ends_roll_over():
+    assert parse_wanted("5日", date(2026, 12, 20)) == Wanted(day=date(2027, 1, 5))
+    assert parse_wanted("来月3日", date(2026, 1, 31)) == Wanted(day=date(2026, 2, 3))
+    assert parse_wanted("31日", date(2027, 2, 10)) == Wanted()  # no 31 February: not a day
+    assert parse_wanted("再来週の月曜", date(2026, 12, 27)) == Wanted(day=date(2027, 1, 4))
