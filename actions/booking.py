@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.consent import clear_yes
 from actions.gateway import exchange
 from bot.text.booking_number import read_booking_number
+from bot.text.names import read_company_and_name, read_person_name
 
 BOOKING_FORM = "booking_form"
 BOOKING_SLOTS = (
@@ -118,6 +119,18 @@ class ValidateBookingForm(FormValidationAction):
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
         return await checked(dispatcher, tracker, "booking_slot", value)
+
+    async def validate_company(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """The company, and the person's name too when both came in one message."""
+        company, name = read_company_and_name(str(value or ""))
+        if name and not tracker.get_slot("person_name"):
+            return {"company": company or None, "person_name": name}
+        return {"company": company or None}
+
+    async def validate_person_name(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        return {"person_name": read_person_name(str(value or "")) or None}
 
     async def validate_booking_contact(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict

@@ -1,0 +1,41 @@
+"""Company and person names as visitors type them: 「株式会社ミドリ電機の鈴木です」「鈴木と申します」.
+
+Shared by both Pythons (the booking form's actions read names with it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text.normalize import normalize
+
+_LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|一般社団法人|\(株\)|\(有\)|㈱|㈲")
+_SELF_INTRODUCTION = re.compile(r"(?:です|でございます|と申します|といいます|と言います|っす|だよ|です。)$")
+_PREFIX = re.compile(r"^(?:名前は|氏名は|お名前は|私は|わたしは|担当の|担当は|会社名は|社名は)\s*")
+_TRAILING = re.compile(r"[。、!！?？\s]+$")
+_HONORIFIC = re.compile(r"(?:さん|様|さま)$")
+_COMPANY_AND_NAME = re.compile(r"^(?P<company>.+)の(?P<name>[^の]{1,12})$")
+
+
+def _bare(text: str) -> str:
+    text = _TRAILING.sub("", normalize(text))
+    text = _PREFIX.sub("", text)
+    return _TRAILING.sub("", text)
+
+
+def read_person_name(text: str) -> str:
+    """The name without the words around it (「鈴木です」→ 鈴木, 「名前は山田花子です」→ 山田花子)."""
+    name = _SELF_INTRODUCTION.sub("", _bare(text))
+    return _HONORIFIC.sub("", _TRAILING.sub("", name)).strip()
+
+
+def read_company_and_name(text: str) -> tuple[str, str | None]:
+    """The company, and the person's name when both came in one message
+    (「株式会社ミドリ電機の鈴木です」→ (株式会社ミドリ電機, 鈴木)); a company alone gives ``None``."""
+    bare = _bare(text)
+    introduced = bool(_SELF_INTRODUCTION.search(bare))
+    body = _SELF_INTRODUCTION.sub("", bare)
+    parts = _COMPANY_AND_NAME.match(body)
+    if parts and (introduced or _LEGAL_FORM.search(parts.group("company"))):
+        return parts.group("company").strip(), read_person_name(parts.group("name"))
+    return (body if introduced else bare).strip(), None

@@ -1,0 +1,40 @@
+"""The booking form's name answers, on trackers built from plain state (no server)."""
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import ValidateBookingForm
+
+
+def tracker(**slots) -> Tracker:
+    return Tracker.from_dict(
+        {
+            "sender_id": "web-test",
+            "slots": {"requested_slot": "company", **slots},
+            "latest_message": {"text": "", "intent": {"name": "inform"}, "entities": []},
+            "events": [],
+            "active_loop": {"name": "booking_form"},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def validate(method: str, value: str, state: Tracker) -> dict:
+    form = ValidateBookingForm()
+    return asyncio.run(getattr(form, method)(value, CollectingDispatcher(), state, {}))
+
+
+def test_a_company_answer_with_the_persons_name_fills_both():
+    assert validate("validate_company", "株式会社ミドリ電機の鈴木です", tracker()) == {
+        "company": "株式会社ミドリ電機",
+        "person_name": "鈴木",
+    }
+
+
+def test_a_name_already_given_is_not_overwritten_and_desu_is_dropped():
+    assert validate("validate_company", "ミドリ電機の鈴木です", tracker(person_name="鈴木一郎")) == {
+        "company": "ミドリ電機"
+    }
+    assert validate("validate_person_name", "鈴木と申します", tracker()) == {"person_name": "鈴木"}
