@@ -3,6 +3,7 @@ the summary, and the outcome. Rasa keeps the form's state; the rules live here."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,7 +26,7 @@ from bot.booking.service import (
 from bot.core.clock import now_tokyo
 from bot.text.contact import parse_contact
 from bot.text.messages import BotMessage, Button, bot_message
-from bot.text.normalize import content_words
+from bot.text.normalize import content_words, normalize
 
 IP_TYPES = {
     "patent": "特許・実用新案",
@@ -37,6 +38,9 @@ IP_TYPES = {
     "other": "その他・契約・侵害など",
 }
 SLOT_CHOICES = 5
+_REMOTE = re.compile(
+    r"オンライン|リモート|zoom|ズーム|teams|ウェブ会議|web会議|ビデオ通話|電話(で|の)?相談|電話でお願い", re.I
+)
 
 
 @dataclass
@@ -53,6 +57,11 @@ def _inform(slot: str, value: str) -> str:
 
 def _kinds(session: Session) -> list[ConsultationKind]:
     return list(session.scalars(select(ConsultationKind).where(ConsultationKind.enabled)))
+
+
+def wants_remote(text: str) -> bool:
+    """The visitor asks for a consultation at a distance (オンライン, Zoom, 電話で)."""
+    return bool(_REMOTE.search(normalize(text)))
 
 
 def _places(session: Session) -> list[Place]:
@@ -78,8 +87,14 @@ def ask(session: Session, slot: str, slots: dict, text: str = "") -> list[BotMes
         buttons = [Button(title=k.name, payload=_inform(slot, k.id)) for k in _kinds(session)]
         return [bot_message(say.ASK_KIND, buttons)]
     if slot == "place":
-        buttons = [Button(title=p.name, payload=_inform(slot, p.id)) for p in _places(session)]
-        return [bot_message(say.ASK_PLACE, buttons)]
+        places = _places(session)
+        buttons = [Button(title=p.name, payload=_inform(slot, p.id)) for p in places]
+        remote_refused = wants_remote(text) and not any(p.online for p in places)
+        return [
+            bot_message(
+                f"{say.REMOTE_NOT_OFFERED}{say.ASK_PLACE}" if remote_refused else say.ASK_PLACE, buttons
+            )
+        ]
     if slot == "booking_slot":
         if text and not parse_wanted(text, now_tokyo().date()).empty:
             return _check_slot(session, text, None, slots).messages

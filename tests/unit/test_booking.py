@@ -244,3 +244,19 @@ def test_a_day_of_the_month_gone_by_is_next_months_and_month_ends_roll_over():
     assert parse_wanted("来月3日", date(2026, 1, 31)) == Wanted(day=date(2026, 2, 3))
     assert parse_wanted("31日", date(2027, 2, 10)) == Wanted()  # no 31 February: not a day
     assert parse_wanted("再来週の月曜", date(2026, 12, 27)) == Wanted(day=date(2027, 1, 4))
+
+
+@pytest.mark.parametrize("text", ["Zoomでできますか", "オンラインで相談したい", "電話で相談できますか"])
+def test_a_wish_for_a_remote_consultation_is_answered_in_one_sentence_and_the_place_asked(calendar, text):
+    with session_factory()() as session:
+        [asked] = ask(session, "place", {}, text)
+    assert asked["text"].startswith(messages.REMOTE_NOT_OFFERED) and asked["text"].endswith(
+        messages.ASK_PLACE
+    )
+    assert [b["title"] for b in asked["buttons"]] == ["秋葉原本部", "城東支援室", "城南支援室", "多摩支援室"]
+
+
+def test_the_place_question_alone_says_nothing_of_remote_consultations(calendar):
+    with session_factory()() as session:
+        [asked] = ask(session, "place", {}, "専門家相談")
+    assert asked["text"] == messages.ASK_PLACE
