@@ -13,6 +13,7 @@ from actions.consent import clear_yes
 from actions.gateway import exchange
 from bot.text.booking_number import read_booking_number
 from bot.text.names import read_company_and_name, read_person_name
+from bot.text.normalize import has_words
 
 BOOKING_FORM = "booking_form"
 BOOKING_SLOTS = (
@@ -103,7 +104,9 @@ class ValidateBookingForm(FormValidationAction):
         if tracker.get_slot("booking_topic"):
             return {}
         if tracker.get_slot("requested_slot") == "booking_topic":
-            return {"booking_topic": latest_entity(tracker, "ip_type") or "other"}
+            typed = tracker.latest_message.get("text") or ""
+            topic = latest_entity(tracker, "ip_type") or ("other" if has_words(typed) else None)
+            return {"booking_topic": topic} if topic else {}
         known = tracker.get_slot("ip_type")
         return {"booking_topic": known} if known else {}
 
@@ -122,6 +125,8 @@ class ValidateBookingForm(FormValidationAction):
 
     async def validate_company(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """The company, and the person's name too when both came in one message."""
+        if not has_words(str(value or "")):
+            return {"company": None}
         company, name = read_company_and_name(str(value or ""))
         if name and not tracker.get_slot("person_name"):
             return {"company": company or None, "person_name": name}
@@ -130,7 +135,14 @@ class ValidateBookingForm(FormValidationAction):
     async def validate_person_name(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
-        return {"person_name": read_person_name(str(value or "")) or None}
+        name = read_person_name(str(value or ""))
+        return {"person_name": name if has_words(name) else None}
+
+    async def validate_booking_description(
+        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict:
+        """A few words about the matter; emoji or marks alone are no description."""
+        return {"booking_description": value if has_words(str(value or "")) else None}
 
     async def validate_booking_contact(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict

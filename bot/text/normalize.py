@@ -58,6 +58,11 @@ def has_content(text: str) -> bool:
     return any(unicodedata.category(char)[0] in "LNS" for char in text)
 
 
+def has_words(text: str) -> bool:
+    """True when ``text`` holds a letter, kana, kanji or digit: an answer, not only emoji or marks."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
 def is_stray_keys(text: str) -> bool:
     """True for one kana, Latin letter or punctuation mark alone or typed three times or more
     (「ｋ」「ん」「いいいい」「？？？」, normalised): a slip on the keyboard, not an answer.

@@ -38,3 +38,24 @@ def test_a_name_already_given_is_not_overwritten_and_desu_is_dropped():
         "company": "ミドリ電機"
     }
     assert validate("validate_person_name", "鈴木と申します", tracker()) == {"person_name": "鈴木"}
+
+
+def test_emoji_or_marks_alone_fill_no_answer():
+    state = tracker()
+    assert validate("validate_company", "👍", state) == {"company": None}
+    assert validate("validate_person_name", "🙏🙏", state) == {"person_name": None}
+    assert validate("validate_booking_description", "！？", state) == {"booking_description": None}
+    assert validate("validate_booking_description", "新商品のロゴ", state) == {
+        "booking_description": "新商品のロゴ"
+    }
+
+
+def test_an_emoji_when_the_topic_is_asked_is_not_the_topic_other():
+    form = ValidateBookingForm()
+    state = tracker(requested_slot="booking_topic")
+    state.latest_message = {"text": "👍", "intent": {"name": "affirm"}, "entities": []}
+    assert asyncio.run(form.extract_booking_topic(CollectingDispatcher(), state, {})) == {}
+    state.latest_message = {"text": "よくわからない", "intent": {"name": "inform"}, "entities": []}
+    assert asyncio.run(form.extract_booking_topic(CollectingDispatcher(), state, {})) == {
+        "booking_topic": "other"
+    }
