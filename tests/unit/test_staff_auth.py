@@ -303,3 +303,50 @@ def test_staff_pages_send_no_store_and_a_strict_content_security_policy(web):
     assert response.headers["cache-control"] == "no-store"
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
+
+
+# Every route only admins may use. The test below derives the same set from the router, so a
+# route that loses its admin check (or a new one that lacks it) fails here.
+ADMIN_ONLY = {
+    ("GET", "/staff/accounts"),
+    ("POST", "/staff/accounts"),
+    ("POST", "/staff/accounts/{user_id}"),
+    ("GET", "/staff/audit"),
+    ("GET", "/staff/slots"),
+    ("POST", "/staff/slots/pattern"),
+    ("POST", "/staff/slots/closed-days"),
+    ("POST", "/staff/slots/closed-days/{day}/delete"),
+}
+
+
+def admin_only_routes() -> set[tuple[str, str]]:
+    """(method, path) of the staff routes whose dependencies include the admin check."""
+    from fastapi.routing import APIRoute
+
+    from bot.staff.routes import MODULES
+    from bot.staff.web import _admin
+
+    def needs_admin(dependant) -> bool:
+        return any(d.call is _admin or needs_admin(d) for d in dependant.dependencies)
+
+    return {
+        (method, route.path)
+        for module in MODULES
+        for route in module.router.routes
+        if isinstance(route, APIRoute) and needs_admin(route.dependant)
+        for method in route.methods
+    }
+
+
+def test_the_admin_only_routes_are_exactly_the_expected_ones():
+    assert admin_only_routes() == ADMIN_ONLY
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ADMIN_ONLY))
+def test_a_staff_member_is_refused_on_every_admin_only_route(web, method, path):
+    token = sign_in(web, STAFF)
+    concrete = path.replace("{user_id}", "1").replace("{day}", "2030-01-04")
+    data = {"csrf_token": token, "role": "admin", "active": "on", "password": PASSWORD, "email": "x@example.jp",
+            "name": "x", "day": "2030-01-04", "reason": "x"}  # fmt: skip
+    response = web.get(concrete) if method == "GET" else web.post(concrete, data=data)
+    assert response.status_code == 403, (method, path)

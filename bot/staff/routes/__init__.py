@@ -21,6 +21,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
+MODULES = (login, escalations, bookings, catalogue, analytics, accounts, home)  # home's catch-all last
 router = APIRouter(route_class=StaffRoute, include_in_schema=False, lifespan=lifespan)
-for module in (login, escalations, bookings, catalogue, analytics, accounts, home):  # home's catch-all last
+for module in MODULES:
     router.include_router(module.router)
