@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import yaml
@@ -20,7 +20,7 @@ from bot.escalation.models import REASONS, Escalation
 from bot.models import Message
 from bot.privacy.retention import PURGED_TEXT
 from bot.staff.models import NluLabel
-from bot.staff.timefmt import TOKYO, tokyo_day
+from bot.staff.timefmt import tokyo_day, tokyo_midnight
 
 FALLBACK = "nlu_fallback"
 PERIODS = {7: "直近7日", 30: "直近30日", 90: "直近90日"}
@@ -82,7 +82,7 @@ class Figures:
 
 def _start(days: int, today: date) -> tuple[list[date], datetime]:
     first = today - timedelta(days=days - 1)
-    return [first + timedelta(days=n) for n in range(days)], datetime.combine(first, time(), tzinfo=TOKYO)
+    return [first + timedelta(days=n) for n in range(days)], tokyo_midnight(first)
 
 
 def figures(session: Session, days: int, today: date) -> Figures:

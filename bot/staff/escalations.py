@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from bot.escalation.service import close_escalation
 from bot.models import Conversation, Message
 from bot.privacy.retention import PURGED_TEXT
 from bot.staff.models import StaffUser
-from bot.staff.timefmt import TOKYO
+from bot.staff.timefmt import tokyo_midnight
 
 PAGE_SIZE = 50
 CHANNELS = {"web": "Webチャット", "line": "LINE"}
@@ -80,10 +80,6 @@ class Filters:
         )
 
 
-def _tokyo_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=TOKYO)
-
-
 def _query(filters: Filters):
     query = select(Escalation)
     if filters.status == "active":
@@ -98,9 +94,9 @@ def _query(filters: Filters):
         if value:
             query = query.where(column == value)
     if filters.date_from:
-        query = query.where(Escalation.created_at >= _tokyo_midnight(filters.date_from))
+        query = query.where(Escalation.created_at >= tokyo_midnight(filters.date_from))
     if filters.date_to:
-        query = query.where(Escalation.created_at < _tokyo_midnight(filters.date_to + timedelta(days=1)))
+        query = query.where(Escalation.created_at < tokyo_midnight(filters.date_to + timedelta(days=1)))
     if filters.q:
         said = (
             select(Conversation.sender_id)

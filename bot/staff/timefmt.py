@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from bot.core.clock import TOKYO
 
@@ -25,6 +25,12 @@ def jst(moment: datetime | None, with_seconds: bool = False) -> str:
     local = to_tokyo(moment)
     clock = f"{local:%H:%M:%S}" if with_seconds else f"{local:%H:%M}"
     return f"{local:%Y/%m/%d}({WEEKDAYS[local.weekday()]}) {clock}"
+
+
+def tokyo_midnight(day: date) -> datetime:
+    """The start of ``day`` in Japan time, as UTC: the bound to compare stored times with
+    (SQLite compares their UTC text, so a Tokyo-zoned bound would be nine hours off)."""
+    return datetime.combine(day, time(), tzinfo=TOKYO).astimezone(UTC)
 
 
 def tokyo_day(moment: datetime) -> date:

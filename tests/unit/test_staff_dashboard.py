@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.booking.calendar import seed_calendar
 from bot.booking.models import OpeningRule
 from bot.catalogue.models import Program, ProgramChange
-from bot.core.clock import utcnow
+from bot.core.clock import now_tokyo, utcnow
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import EscalationEvent
@@ -74,8 +74,8 @@ def test_filters_and_search_reach_the_transcript_and_treat_wildcards_as_text(ses
     assert [e.id for e in rows] == [found.id]
     rows, _ = escalations.list_escalations(session, escalations.Filters.parse({"q": "%"}))
     assert [e.id for e in rows] == [found.id]
-    today = date.today().isoformat()
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    today = now_tokyo().date().isoformat()  # the staff's day is Japan's, not the machine's
+    tomorrow = (now_tokyo().date() + timedelta(days=2)).isoformat()
     assert escalations.list_escalations(session, escalations.Filters.parse({"date_from": tomorrow}))[1] == 0
     assert escalations.list_escalations(session, escalations.Filters.parse({"date_to": today}))[1] == 2
 
@@ -321,3 +321,18 @@ def test_a_visitors_html_is_shown_as_text_on_the_escalation_page(client):
         page = client.get(path).text
         assert "<img src=x" not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_date_filter_counts_by_japan_time_day_at_both_edges(session):
+    early = open_escalation(session, "web-early", "requested_human", None)
+    early.created_at = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # 05:00 on 12/1 in Tokyo
+    late = open_escalation(session, "web-late", "requested_human", None)
+    late.created_at = datetime(2026, 12, 1, 14, 30, tzinfo=UTC)  # 23:30 on 12/1 in Tokyo
+    before = open_escalation(session, "web-before", "requested_human", None)
+    before.created_at = datetime(2026, 11, 30, 14, 59, tzinfo=UTC)  # 23:59 on 11/30 in Tokyo
+    session.flush()
+    on_the_first = escalations.Filters.parse(
+        {"date_from": "2026-12-01", "date_to": "2026-12-01", "status": "all"}
+    )
+    rows, total = escalations.list_escalations(session, on_the_first)
+    assert total == 2 and {e.id for e in rows} == {early.id, late.id}
