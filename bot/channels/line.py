@@ -66,7 +66,7 @@ logger = logging.getLogger(__name__)
 
 # Limits of the Messaging API.
 MAX_MESSAGES = 5  # per reply or push
-MAX_TEXT_CHARS = 5000  # per text message
+MAX_TEXT_CHARS = 5000  # per text message, in UTF-16 code units as LINE counts them (an emoji is 2)
 MAX_QUICK_REPLIES = 13
 MAX_LABEL_CHARS = 20
 MAX_POSTBACK_DATA_CHARS = 300
@@ -165,18 +165,34 @@ def _fit(texts: list[str]) -> list[str]:
     if len(chunks) <= MAX_MESSAGES:
         return chunks
     tail = "\n\n".join(chunks[MAX_MESSAGES - 1 :])
-    if len(tail) > MAX_TEXT_CHARS:
-        tail = tail[: MAX_TEXT_CHARS - 1] + "…"
+    if utf16_len(tail) > MAX_TEXT_CHARS:
+        tail = tail[: _utf16_prefix(tail, MAX_TEXT_CHARS - 1)] + "…"
     return [*chunks[: MAX_MESSAGES - 1], tail]
 
 
+def utf16_len(text: str) -> int:
+    """The length of ``text`` as LINE counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _utf16_prefix(text: str, limit: int) -> int:
+    """How many characters of ``text`` fit in ``limit`` UTF-16 code units."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)
+
+
 def split_text(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
-    """``text`` in pieces of at most ``limit`` characters, cut at a line break where one is near."""
+    """``text`` in pieces of at most ``limit`` UTF-16 units, cut at a line break where one is near."""
     pieces = []
-    while len(text) > limit:
-        cut = text.rfind("\n", limit // 2, limit)
+    while utf16_len(text) > limit:
+        end = _utf16_prefix(text, limit)
+        cut = text.rfind("\n", end // 2, end)
         if cut < 0:
-            cut = limit
+            cut = end
         pieces.append(text[:cut])
         text = text[cut:].lstrip("\n")
     pieces.append(text)

@@ -53,8 +53,9 @@ def limit_problems(body: dict[str, Any]) -> list[str]:
     messages = body.get("messages") or []
     problems = [] if 1 <= len(messages) <= 5 else [f"{len(messages)} messages"]
     for message in messages:
-        if message.get("type") != "text" or not 1 <= len(message.get("text", "")) <= 5000:
-            problems.append("text missing or over 5000 characters")
+        text = message.get("text", "")
+        if message.get("type") != "text" or not 1 <= len(text.encode("utf-16-le")) // 2 <= 5000:
+            problems.append("text missing or over 5000 characters (UTF-16 units, as LINE counts)")
         items = (message.get("quickReply") or {}).get("items", [])
         if len(items) > 13:
             problems.append(f"{len(items)} quick replies")

@@ -25,6 +25,7 @@ from bot.channels.line import (
     set_following,
     signature_ok,
     split_text,
+    utf16_len,
     to_line_messages,
 )
 from bot.core.db import migrate
@@ -147,6 +148,18 @@ def test_an_oversized_answer_still_fits_in_five_messages():
     texts = [m.text for m in to_line_messages(messages)]
     assert len(texts) == 5
     assert all(0 < len(text) <= MAX_TEXT_CHARS for text in texts)
+    assert texts[-1].endswith("…")
+
+
+def test_lengths_are_counted_in_utf16_units_as_line_counts_them():
+    text = "特許😀" * 2000  # 4,000 characters, 6,000 UTF-16 units
+    pieces = split_text(text)
+    assert len(pieces) == 2 and "".join(pieces) == text
+    assert all(utf16_len(piece) <= MAX_TEXT_CHARS for piece in pieces)
+    assert utf16_len("😀") == 2 and utf16_len("あa") == 2
+    messages = [{"text": "😀" * 4000, "buttons": []} for _ in range(6)]
+    texts = [m.text for m in to_line_messages(messages)]
+    assert len(texts) == 5 and all(utf16_len(t) <= MAX_TEXT_CHARS for t in texts)
     assert texts[-1].endswith("…")
 
 
