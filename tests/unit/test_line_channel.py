@@ -25,8 +25,8 @@ from bot.channels.line import (
     set_following,
     signature_ok,
     split_text,
-    utf16_len,
     to_line_messages,
+    utf16_len,
 )
 from bot.core.db import migrate
 
