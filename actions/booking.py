@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import clear_yes
-from actions.gateway import exchange
+from actions.gateway import GatewayError, call, exchange
 from bot.text.booking_number import read_booking_number
 from bot.text.names import read_company_and_name, read_person_name
 from bot.text.normalize import has_words
@@ -109,6 +109,24 @@ class ValidateBookingForm(FormValidationAction):
             return {"booking_topic": topic} if topic else {}
         known = tracker.get_slot("ip_type")
         return {"booking_topic": known} if known else {}
+
+    async def _mentioned(self, tracker: Tracker, slot: str) -> dict:
+        """``slot`` named in passing in the latest message, before it is asked (silent when not)."""
+        if tracker.get_slot(slot) or tracker.get_slot("requested_slot") == slot:
+            return {}
+        try:
+            values = (
+                await call("/booking/mentions", {"text": (tracker.latest_message.get("text") or "")[:2000]})
+            )["values"]
+        except GatewayError:
+            return {}
+        return {slot: values[slot]} if slot in values else {}
+
+    async def extract_consultation_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        return await self._mentioned(tracker, "consultation_kind")
+
+    async def extract_place(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        return await self._mentioned(tracker, "place")
 
     async def validate_consultation_kind(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict

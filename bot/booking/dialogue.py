@@ -105,10 +105,33 @@ def ask(session: Session, slot: str, slots: dict, text: str = "") -> list[BotMes
     raise ValueError(f"no dynamic question for {slot}")
 
 
+# Words that name a consultation kind or a place wherever they stand in a message (a kind's
+# words are in its name; a place is named by its name without 本部/支援室).
+_KIND_WORDS = ("弁理士", "弁護士", "専門家", "アドバイザー")
+_PLACE_SUFFIXES = re.compile(r"本部|支援室")
+
+
+def mentions(session: Session, text: str) -> dict[str, str]:
+    """The kind and the place a message names in passing («弁理士さんに、秋葉原で»), by id."""
+    text = normalize(text)
+    found = {}
+    kinds = [k for k in _kinds(session) if any(w in text and w in k.name for w in _KIND_WORDS)]
+    if len(kinds) == 1:
+        found["consultation_kind"] = kinds[0].id
+    places = [p for p in _places(session) if not p.online and _PLACE_SUFFIXES.sub("", p.name) in text]
+    if len(places) == 1:
+        found["place"] = places[0].id
+    return found
+
+
 def _match_option(text: str, options: list, entity: str | None) -> str | None:
-    """The option chosen by button (entity) or named in typed text («秋葉原で» → 秋葉原本部)."""
-    if entity in {o.id for o in options}:
+    """The option chosen by button (entity), found in passing (its id), or named in typed text
+    («秋葉原で» → 秋葉原本部)."""
+    ids = {o.id for o in options}
+    if entity in ids:
         return entity
+    if text in ids:
+        return text
     words = set(content_words(text))
     scores = sorted(((len(words & set(content_words(o.name))), o.id) for o in options), reverse=True)
     if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):

@@ -260,3 +260,23 @@ def test_the_place_question_alone_says_nothing_of_remote_consultations(calendar)
     with session_factory()() as session:
         [asked] = ask(session, "place", {}, "専門家相談")
     assert asked["text"] == messages.ASK_PLACE
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "10日の午前中に相談したいです、場所は秋葉原、弁理士さんにお願いしたい",
+            {"consultation_kind": "specialist", "place": "akihabara"},
+        ),
+        ("城南でアドバイザーに相談", {"consultation_kind": "general", "place": "jonan"}),
+        ("弁理士か弁護士の先生に", {"consultation_kind": "specialist"}),
+        ("商標の相談をしたい", {}),
+        ("城東か多摩で", {}),  # two places: asked, not guessed
+    ],
+)
+def test_a_kind_and_a_place_named_in_passing_are_found(calendar, text, found):
+    from bot.booking.dialogue import mentions
+
+    with session_factory()() as session:
+        assert mentions(session, text) == found

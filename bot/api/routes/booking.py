@@ -73,6 +73,20 @@ async def check(answer: Answer) -> Checked:
     return Checked(value=step.value, messages=step.messages)
 
 
+class Mentioned(BaseModel):
+    values: dict[str, str]
+
+
+class Said(BaseModel):
+    text: Text = ""
+
+
+@internal.post("/mentions")
+async def mentions(said: Said) -> Mentioned:
+    """The kind and place a message names in passing, to fill before they are asked."""
+    return Mentioned(values=await _run(lambda s: dialogue.mentions(s, said.text)))
+
+
 @internal.post("/summary")
 async def summary(state: FormState) -> Reply:
     return Reply(messages=await _run(lambda s: dialogue.summary(s, state.slots)))
