@@ -20,6 +20,8 @@ BOOKING_SLOTS = (
     "booking_topic", "consultation_kind", "place", "booking_slot", "company", "person_name",
     "booking_contact", "booking_description", "booking_consent", "booking_confirmed",
 )  # fmt: skip
+# Slots a message may fill in passing, before they are asked (bot/booking/dialogue.mentions).
+MENTIONABLE = ("consultation_kind", "place")
 CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot")
 UNREADABLE_NUMBER = (
     "予約番号を読み取れませんでした。予約番号は「CZ-」に続く英数字6文字です。もう一度入力してください。"
@@ -110,23 +112,23 @@ class ValidateBookingForm(FormValidationAction):
         known = tracker.get_slot("ip_type")
         return {"booking_topic": known} if known else {}
 
-    async def _mentioned(self, tracker: Tracker, slot: str) -> dict:
-        """``slot`` named in passing in the latest message, before it is asked (silent when not)."""
-        if tracker.get_slot(slot) or tracker.get_slot("requested_slot") == slot:
+    async def extract_consultation_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """The kind and the place named in passing in the latest message («秋葉原で、弁理士さんに»),
+        for those neither given nor being asked: one gateway call for both, so the place needs no
+        extractor of its own (rasa-sdk validates every slot an extractor sets)."""
+        open_slots = [
+            slot
+            for slot in MENTIONABLE
+            if not tracker.get_slot(slot) and tracker.get_slot("requested_slot") != slot
+        ]
+        if not open_slots:
             return {}
         try:
-            values = (
-                await call("/booking/mentions", {"text": (tracker.latest_message.get("text") or "")[:2000]})
-            )["values"]
+            said = {"text": (tracker.latest_message.get("text") or "")[:2000]}
+            values = (await call("/booking/mentions", said))["values"]
         except GatewayError:
             return {}
-        return {slot: values[slot]} if slot in values else {}
-
-    async def extract_consultation_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        return await self._mentioned(tracker, "consultation_kind")
-
-    async def extract_place(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        return await self._mentioned(tracker, "place")
+        return {slot: values[slot] for slot in open_slots if slot in values}
 
     async def validate_consultation_kind(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
@@ -143,9 +145,10 @@ class ValidateBookingForm(FormValidationAction):
 
     async def validate_company(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """The company, and the person's name too when both came in one message."""
-        if not has_words(str(value or "")):
+        text = str(value or "")
+        if not has_words(text):
             return {"company": None}
-        company, name = read_company_and_name(str(value or ""))
+        company, name = read_company_and_name(text)
         if name and not tracker.get_slot("person_name"):
             return {"company": company or None, "person_name": name}
         return {"company": company or None}

@@ -12,17 +12,13 @@ from typing import Literal
 
 from bot.text.booking_number import read_booking_number
 from bot.text.contact import parse_contact
-from bot.text.messages import BotMessage, Button, bot_message
+from bot.text.messages import BotMessage, bot_message
 from bot.text.normalize import normalize
+from bot.text.replies import NEXT_STEP_BUTTONS
 
 Flow = Literal["cancel", "callback", "booking"]
 
 WHAT_CAN_I_DO = "ご用件をお知らせください。知的財産のご質問、支援制度のご案内、相談のご予約を承ります。"
-MENU = [
-    Button(title="相談を予約する", payload="/book_consultation"),
-    Button(title="支援制度を見る", payload="/ask_program"),
-    Button(title="担当者と話す", payload="/request_human"),
-]
 _CALLBACK = re.compile(
     r"折り?返し|電話(を|して|くだ|下さ|ほし|欲し|もら|ちょうだい)|連絡(を|して|くだ|下さ|ほし|欲し)|コールバック"
 )
@@ -44,4 +40,4 @@ def implied_flow(text: str) -> Flow | None:
 
 def what_can_i_do() -> list[BotMessage]:
     """The short question, with the menu, for a turn that asked for nothing."""
-    return [bot_message(WHAT_CAN_I_DO, MENU)]
+    return [bot_message(WHAT_CAN_I_DO, NEXT_STEP_BUTTONS)]

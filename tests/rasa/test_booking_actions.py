@@ -59,3 +59,20 @@ def test_an_emoji_when_the_topic_is_asked_is_not_the_topic_other():
     assert asyncio.run(form.extract_booking_topic(CollectingDispatcher(), state, {})) == {
         "booking_topic": "other"
     }
+
+
+def test_kind_and_place_named_in_passing_take_one_lookup_and_none_when_given_or_asked(monkeypatch):
+    calls = []
+
+    async def gateway(path, payload):
+        calls.append(path)
+        return {"values": {"consultation_kind": "specialist", "place": "akihabara"}}
+
+    monkeypatch.setattr("actions.booking.call", gateway)
+    form = ValidateBookingForm()
+    fresh = tracker(requested_slot="booking_topic")
+    found = asyncio.run(form.extract_consultation_kind(CollectingDispatcher(), fresh, {}))
+    assert found == {"consultation_kind": "specialist", "place": "akihabara"} and len(calls) == 1
+    asked = tracker(consultation_kind="general", requested_slot="place")
+    assert asyncio.run(form.extract_consultation_kind(CollectingDispatcher(), asked, {})) == {}
+    assert len(calls) == 1
