@@ -32,4 +32,4 @@ COPY . .
 RUN make models/chizai.tar.gz PY311=.venv/bin/python
 
 EXPOSE 8000
-CMD ["sh", "-c", "scripts/services.sh start && exec tail -F var/log/gateway.log var/log/rasa.log var/log/actions.log"]
+CMD ["sh", "-c", "scripts/services.sh start && exec tail -F var/log/gateway.log var/log/rasa.log"]

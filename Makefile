@@ -136,6 +136,7 @@ compare-pipelines: models/chizai.tar.gz
 lint: .venv/.installed
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 format: .venv/.installed
 	.venv/bin/ruff format .

@@ -1,4 +1,4 @@
-"""Topic and program answers, built by the gateway from sourced content."""
+"""Topic and program answers, built by the domain from sourced content."""
 
 from __future__ import annotations
 
@@ -8,11 +8,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.gateway import exchange
+from actions.domain import in_session, say
+from bot.services import answers
+from bot.services.nothing_pending import implied_flow, what_can_i_do
 
 CONTACT_FORM = "contact_form"
 # The flows a yes/no/bare answer with nothing pending may lead to (bot/services/nothing_pending.py).
 FLOW_ACTIONS = {"cancel": "cancel_form", "booking": "booking_form", "callback": "action_escalate"}
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
 
 
 class ActionAnswerTopic(Action):
@@ -24,14 +30,15 @@ class ActionAnswerTopic(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        message = tracker.latest_message
-        payload = {
-            "sender_id": tracker.sender_id,
-            "intent": message.get("intent", {}).get("name", ""),
-            "text": message.get("text") or "",
-        }
-        answer = await exchange(dispatcher, "/answers/topic", payload)
-        return [FollowupAction(CONTACT_FORM)] if answer and answer.get("needs_contact") else []
+        intent = tracker.latest_message.get("intent", {}).get("name", "")
+        text = latest_text(tracker)
+        answer = await in_session(
+            dispatcher, lambda s: answers.answer_topic(s, tracker.sender_id, intent, text)
+        )
+        if answer is None:
+            return []
+        say(dispatcher, answer.messages)
+        return [FollowupAction(CONTACT_FORM)] if answer.needs_contact else []
 
 
 class ActionProgramInfo(Action):
@@ -43,12 +50,10 @@ class ActionProgramInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        payload = {
-            "sender_id": tracker.sender_id,
-            "text": tracker.latest_message.get("text") or "",
-            "program": next(tracker.get_latest_entity_values("program"), None),
-        }
-        await exchange(dispatcher, "/answers/program", payload)
+        program = next(tracker.get_latest_entity_values("program"), None)
+        text = latest_text(tracker)
+        messages = await in_session(dispatcher, lambda s: answers.program_answer(s, text, program))
+        say(dispatcher, messages or [])
         return []
 
 
@@ -61,8 +66,8 @@ class ActionNothingPending(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        answer = await exchange(
-            dispatcher, "/answers/nothing-pending", {"text": tracker.latest_message.get("text") or ""}
-        )
-        flow = (answer or {}).get("flow")
-        return [FollowupAction(FLOW_ACTIONS[flow])] if flow in FLOW_ACTIONS else []
+        flow = implied_flow(latest_text(tracker))
+        if flow is None:
+            say(dispatcher, what_can_i_do())
+            return []
+        return [FollowupAction(FLOW_ACTIONS[flow])]

@@ -1,4 +1,5 @@
-"""Booking and cancellation forms: the gateway decides; these actions carry words back and forth."""
+"""Booking and cancellation forms: the domain decides (bot/booking/dialogue.py); these actions
+carry words back and forth."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import clear_yes
-from actions.gateway import GatewayError, call, exchange
+from actions.domain import in_session, say
+from bot.booking import dialogue
+from bot.core.config import get_settings
 from bot.text.booking_number import read_booking_number
 from bot.text.names import read_company_and_name, read_person_name
 from bot.text.normalize import has_words
@@ -48,9 +51,11 @@ class AskBookingChoice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if self.slot in answered_this_turn(tracker):
+            return []  # the validation read the answer and already said what is next
         text = tracker.latest_message.get("text") or ""
-        payload = {**form_state(tracker), "slot": self.slot, "text": text[:2000]}
-        await exchange(dispatcher, "/booking/ask", payload)
+        slots = form_state(tracker)["slots"]
+        say(dispatcher, await in_session(dispatcher, lambda s: dialogue.ask(s, self.slot, slots, text)) or [])
         return []
 
 
@@ -79,22 +84,37 @@ class AskBookingConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        await exchange(dispatcher, "/booking/summary", form_state(tracker))
+        slots = form_state(tracker)["slots"]
+        say(dispatcher, await in_session(dispatcher, lambda s: dialogue.summary(s, slots)) or [])
         return []
+
+
+def answered_this_turn(tracker: Tracker) -> set[str]:
+    """Slots whose answer the validation refused since the visitor's latest message, having
+    said what comes next (slots near the day typed): their question is not asked again."""
+    refused: set[str] = set()
+    spoke = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            break
+        spoke = spoke or kind == "bot"
+        if kind == "slot" and event.get("value") is None:
+            refused.add(event.get("name"))
+    return refused if spoke else set()
 
 
 async def checked(
     dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any
 ) -> dict[str, Any]:
-    """Let the gateway read the answer; ``None`` makes the form ask again."""
-    payload = {
-        **form_state(tracker),
-        "slot": slot,
-        "text": str(value or "")[:2000],
-        "entity": latest_entity(tracker, slot),
-    }
-    result = await exchange(dispatcher, "/booking/check", payload)
-    return {slot: result["value"] if result else None}
+    """Let the domain read the answer; ``None`` makes the form ask again."""
+    text, entity = str(value or "")[:2000], latest_entity(tracker, slot)
+    slots = form_state(tracker)["slots"]
+    step = await in_session(dispatcher, lambda s: dialogue.check(s, slot, text, entity, slots))
+    if step is None:
+        return {slot: None}
+    say(dispatcher, step.messages)
+    return {slot: step.value}
 
 
 class ValidateBookingForm(FormValidationAction):
@@ -114,7 +134,7 @@ class ValidateBookingForm(FormValidationAction):
 
     async def extract_consultation_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """The kind and the place named in passing in the latest message («秋葉原で、弁理士さんに»),
-        for those neither given nor being asked: one gateway call for both, so the place needs no
+        for those neither given nor being asked: one reading for both, so the place needs no
         extractor of its own (rasa-sdk validates every slot an extractor sets)."""
         open_slots = [
             slot
@@ -123,11 +143,8 @@ class ValidateBookingForm(FormValidationAction):
         ]
         if not open_slots:
             return {}
-        try:
-            said = {"text": (tracker.latest_message.get("text") or "")[:2000]}
-            values = (await call("/booking/mentions", said))["values"]
-        except GatewayError:
-            return {}
+        text = tracker.latest_message.get("text") or ""
+        values = await in_session(dispatcher, lambda s: dialogue.mentions(s, text)) or {}
         return {slot: values[slot] for slot in open_slots if slot in values}
 
     async def validate_consultation_kind(
@@ -192,10 +209,15 @@ class ActionSubmitBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        result = await exchange(dispatcher, "/booking/submit", form_state(tracker))
+        slots, base_url = form_state(tracker)["slots"], get_settings().public_url.rstrip("/")
+        result = await in_session(
+            dispatcher, lambda s: dialogue.submit(s, slots, tracker.sender_id, base_url)
+        )
         if result is None:
             return []
-        if result["booked"]:
+        booked, messages = result
+        say(dispatcher, messages)
+        if booked:
             return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
         # The slot was taken meanwhile: choose another, then confirm again.
         return [
@@ -256,24 +278,27 @@ class ValidateCancelForm(FormValidationAction):
     async def validate_cancel_contact(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
-        payload = {**cancel_state(tracker), "contact": str(value)[:2000]}
-        result = await exchange(dispatcher, "/booking/exists", payload)
-        if result is None:
+        number, contact = cancel_state(tracker)["number"], str(value)[:2000]
+        found = await in_session(dispatcher, lambda s: dialogue.booking_exists(s, number, contact))
+        if found is None:
             return {"cancel_contact": None}
-        if result["value"]:
+        if found:
             return {"cancel_contact": value}
         return {"cancel_contact": value, "cancel_choice": "not_found"}
 
     async def validate_new_booking_slot(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
-        payload = {
-            **cancel_state(tracker),
-            "text": str(value or "")[:2000],
-            "entity": latest_entity(tracker, "booking_slot"),
-        }
-        result = await exchange(dispatcher, "/booking/new-slot/check", payload)
-        return {"new_booking_slot": result["value"] if result else None}
+        state, text = cancel_state(tracker), str(value or "")[:2000]
+        entity = latest_entity(tracker, "booking_slot")
+        step = await in_session(
+            dispatcher,
+            lambda s: dialogue.check_new_slot(s, state["number"], state["contact"], text, entity),
+        )
+        if step is None:
+            return {"new_booking_slot": None}
+        say(dispatcher, step.messages)
+        return {"new_booking_slot": step.value}
 
 
 class AskNewBookingSlot(Action):
@@ -283,7 +308,13 @@ class AskNewBookingSlot(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        await exchange(dispatcher, "/booking/new-slot/ask", cancel_state(tracker))
+        if "new_booking_slot" in answered_this_turn(tracker):
+            return []  # the validation read the answer and already offered slots near it
+        state = cancel_state(tracker)
+        messages = await in_session(
+            dispatcher, lambda s: dialogue.ask_new_slot(s, state["number"], state["contact"])
+        )
+        say(dispatcher, messages or [])
         return []
 
 
@@ -294,5 +325,12 @@ class ActionFinishCancel(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        await exchange(dispatcher, "/booking/cancel", cancel_state(tracker))
+        state = cancel_state(tracker)
+        messages = await in_session(
+            dispatcher,
+            lambda s: dialogue.cancel_or_change(
+                s, state["number"], state["contact"], state["choice"], state["new_slot"]
+            ),
+        )
+        say(dispatcher, messages or [])
         return [SlotSet(slot, None) for slot in CANCEL_SLOTS]

@@ -10,10 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import clear_yes
-from actions.gateway import exchange
+from actions.domain import in_session, say
+from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off
+from bot.text.contact import parse_contact
 
 CONTACT_FORM = "contact_form"
-FALLBACK = "nlu_fallback"
 CONTACT_SLOTS = ("contact_consent", "contact_name", "contact_detail")
 INVALID_CONTACT = (
     "電話番号またはメールアドレスとして確認できませんでした。"
@@ -22,13 +23,12 @@ INVALID_CONTACT = (
 
 
 async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
-    payload = {
-        "sender_id": tracker.sender_id,
-        "reason": reason,
-        "text": tracker.latest_message.get("text") or "",
-    }
-    answer = await exchange(dispatcher, "/escalations", payload)
-    return [FollowupAction(CONTACT_FORM)] if answer and answer.get("needs_contact") else []
+    text = tracker.latest_message.get("text") or ""
+    handoff = await in_session(dispatcher, lambda s: hand_off(s, tracker.sender_id, reason, text))
+    if handoff is None:
+        return []
+    say(dispatcher, handoff.messages)
+    return [FollowupAction(CONTACT_FORM)] if handoff.needs_contact else []
 
 
 class ActionEscalate(Action):
@@ -44,8 +44,7 @@ class ActionEscalate(Action):
 
 
 class ActionHandleFallback(Action):
-    """Ask to rephrase after one failed understanding; hand off after two in a row, except
-    inside a form (the form asks its question again; its buttons include a person)."""
+    """Ask to rephrase, or hand off after repeated misunderstandings (bot/escalation/service.py)."""
 
     def name(self) -> str:
         return "action_handle_fallback"
@@ -58,7 +57,7 @@ class ActionHandleFallback(Action):
             for event in tracker.events
             if event.get("event") == "user"
         ]
-        if intents[-2:] == [FALLBACK, FALLBACK] and not tracker.active_loop_name:
+        if fallbacks_hand_off(intents, in_form=bool(tracker.active_loop_name)):
             return await escalate(dispatcher, tracker, "repeated_fallback")
         dispatcher.utter_message(response="utter_clarify")
         return []
@@ -91,17 +90,15 @@ class ValidateContactForm(FormValidationAction):
     async def validate_contact_detail(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, str | None]:
-        result = await exchange(dispatcher, "/contact/check", {"text": str(value)[:2000]})
-        if result is None:
-            return {"contact_detail": None}
-        if not result.get("valid"):
+        contact = parse_contact(str(value)[:2000])
+        if contact is None:
             dispatcher.utter_message(text=INVALID_CONTACT)
             return {"contact_detail": None}
-        return {"contact_detail": " / ".join(v for v in (result.get("phone"), result.get("email")) if v)}
+        return {"contact_detail": " / ".join(v for v in (contact.phone, contact.email) if v)}
 
 
 class ActionFinishHandoff(Action):
-    """Hand the contact (or the refusal) to the gateway, which pauses the bot for staff."""
+    """Store the contact (or the refusal) with the escalation, which pauses the bot for staff."""
 
     def name(self) -> str:
         return "action_finish_handoff"
@@ -110,12 +107,9 @@ class ActionFinishHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         consent = bool(tracker.get_slot("contact_consent"))
-        payload = {
-            "sender_id": tracker.sender_id,
-            "consent": consent,
-            "name": tracker.get_slot("contact_name") if consent else None,
-            "contact": tracker.get_slot("contact_detail") if consent else None,
-        }
-        await exchange(dispatcher, "/escalations/contact", payload)
+        contact = parse_contact(tracker.get_slot("contact_detail") or "") if consent else None
+        name = tracker.get_slot("contact_name") if consent else None
+        messages = await in_session(dispatcher, lambda s: give_contact(s, tracker.sender_id, contact, name))
+        say(dispatcher, messages or [])
         # Contact details live in the gateway's store only, not in the engine's tracker.
         return [SlotSet(slot, None) for slot in CONTACT_SLOTS]

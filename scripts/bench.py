@@ -1,9 +1,12 @@
 """Benchmark the running system in one go, on this machine.
 
-Starts Rasa, the action server and the gateway from the trained model, then measures:
+Starts Rasa and the gateway (which runs the custom actions) from the trained model, then measures:
 cold start of Rasa to its first ``/model/parse``; p50/p95 of bare Rasa ``/model/parse``,
-of our ``/api/nlu/parse`` (interleaved) and of ``/api/chat`` (after them); throughput with
-10 concurrent clients; Rasa's RSS; and, unless ``--skip-train``, a full ``rasa train``.
+of our ``/api/nlu/parse`` (interleaved) and of ``/api/chat`` (after them); the HTTP requests one
+turn costs, counted from the gateway's ``/metrics`` (visitor → gateway and Rasa → action endpoint
+as the gateway received them, gateway → Rasa as it sent them); throughput and p95 with 10
+concurrent clients, ``/api/chat`` against the same turns sent straight to Rasa's REST channel;
+RSS; and, unless ``--skip-train``, a full ``rasa train``.
 
 Usage: python scripts/bench.py [--requests 300] [--skip-train] [--json out.json]
 """
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import httpx
 import yaml
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,8 +60,8 @@ def timed(client: httpx.Client, url: str, body: dict) -> float:
 
 def latencies(system: System, sentences: list[str], count: int) -> dict[str, dict[str, float]]:
     """Sequential calls. Bare and gateway parse are interleaved, so both see the same machine
-    state; ``/api/chat`` runs on its own afterwards, because each chat turn leaves the gateway
-    reading the conversation's intent back from Rasa, work that would land in the next call."""
+    state; ``/api/chat`` runs on its own afterwards, its turns' actions and records being work of
+    the gateway that would land in the next parse call."""
     results: dict[str, list[float]] = {"rasa_model_parse": [], "api_nlu_parse": [], "api_chat": []}
     with httpx.Client(timeout=30) as client:
         for i in range(count):
@@ -71,24 +75,67 @@ def latencies(system: System, sentences: list[str], count: int) -> dict[str, dic
 
 
 async def throughput(url: str, make_body, total: int) -> dict[str, float]:
-    """Requests per second and errors with CONCURRENCY clients sharing ``total`` requests."""
+    """Requests per second, p95 and errors with CONCURRENCY clients sharing ``total`` requests."""
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(total):
         queue.put_nowait(i)
     errors = 0
+    took: list[float] = []
 
     async def client_loop(client: httpx.AsyncClient) -> None:
         nonlocal errors
         while not queue.empty():
             i = queue.get_nowait()
+            sent = time.perf_counter()
             response = await client.post(url, json=make_body(i))
+            took.append(time.perf_counter() - sent)
             errors += response.status_code != 200
 
     started = time.perf_counter()
     async with httpx.AsyncClient(timeout=60) as client:
         await asyncio.gather(*(client_loop(client) for _ in range(CONCURRENCY)))
     elapsed = time.perf_counter() - started
-    return {"requests": total, "per_second": round(total / elapsed, 1), "errors": errors}
+    return {"requests": total, "per_second": round(total / elapsed, 1), "errors": errors, **summary(took)}
+
+
+# The turns whose cost is counted: an FAQ answer (one custom action), and a booking-form answer
+# typed when the place is asked (the form's validation, then the dynamic date question).
+FAQ_TURN = ["特許の存続期間は何年ですか"]
+BOOKING_TURN = ["相談を予約したい", '/inform{"ip_type":"patent"}', '/inform{"consultation_kind":"general"}', "秋葉原でお願いします"]  # fmt: skip
+
+
+def request_counts(client: httpx.Client, system: System) -> dict[str, float]:
+    """The gateway's request counters: received per route, sent to Rasa per path."""
+    counts: dict[str, float] = {}
+    for family in text_string_to_metric_families(client.get(f"{system.gateway_url}/metrics").text):
+        for sample in family.samples:
+            if sample.name == "chizai_requests_total" and sample.labels["route"] in (
+                "/api/chat",
+                "/engine/actions",
+            ):
+                key = f"gateway {sample.labels['route']}"
+            elif sample.name == "chizai_engine_requests_total" and sample.labels["path"] != "/status":
+                key = f"rasa {sample.labels['path']}"
+            else:
+                continue
+            counts[key] = counts.get(key, 0) + sample.value
+    return counts
+
+
+def requests_per_turn(system: System) -> dict[str, dict[str, float]]:
+    """HTTP requests of the last turn of each scripted conversation, by server and route."""
+    costs = {}
+    with httpx.Client(timeout=30) as client:
+        for name, turns in (("faq_turn", FAQ_TURN), ("booking_form_turn", BOOKING_TURN)):
+            sender = f"web-count-{uuid.uuid4().hex[:8]}"
+            for text in turns[:-1]:
+                client.post(f"{system.gateway_url}/api/chat", json={"sender_id": sender, "text": text})
+            before = request_counts(client, system)
+            client.post(f"{system.gateway_url}/api/chat", json={"sender_id": sender, "text": turns[-1]})
+            after = request_counts(client, system)
+            cost = {key: after[key] - before.get(key, 0) for key in after if after[key] != before.get(key, 0)}
+            costs[name] = {**cost, "total": sum(cost.values())}
+    return costs
 
 
 def train_seconds() -> float:
@@ -112,13 +159,14 @@ def main() -> None:
     sentences = test_sentences()
     figures: dict = {}
     with tempfile.TemporaryDirectory() as workdir:
-        system = System(Path(workdir))
+        system = System(Path(workdir), rest_channel=True)
         try:
             system.start_rasa()
             figures["rasa_cold_start_s"] = round(system.wait_until_rasa_parses(), 1)
             system.start()
             latencies(system, sentences, 20)  # warm-up
             figures["latency"] = latencies(system, sentences, args.requests)
+            figures["requests_per_turn"] = requests_per_turn(system)
             figures["throughput_10_clients"] = {
                 "api_nlu_parse": asyncio.run(
                     throughput(
@@ -137,17 +185,33 @@ def main() -> None:
                         args.requests,
                     )
                 ),
+                "rasa_rest_channel": asyncio.run(
+                    throughput(
+                        f"{system.rasa_url}/webhooks/rest/webhook",
+                        lambda i: {
+                            "sender": f"web-rest-{uuid.uuid4().hex[:8]}",
+                            "message": sentences[i % len(sentences)],
+                        },
+                        args.requests,
+                    )
+                ),
             }
-            figures["rss_mb"] = {name: round(system.rss_mb(name)) for name in ("rasa", "actions", "gateway")}
+            figures["rss_mb"] = {name: round(system.rss_mb(name)) for name in ("rasa", "gateway")}
         finally:
             system.stop_all()
     if not args.skip_train:
         figures["rasa_train_s"] = train_seconds()
 
-    lat = figures["latency"]
+    lat, load = figures["latency"], figures["throughput_10_clients"]
     figures["gateway_overhead_ratio_p95"] = round(
         lat["api_nlu_parse"]["p95_ms"] / lat["rasa_model_parse"]["p95_ms"], 2
     )
+    figures["chat_vs_rest_channel"] = {
+        "throughput_ratio": round(
+            load["api_chat"]["per_second"] / load["rasa_rest_channel"]["per_second"], 2
+        ),
+        "p95_ratio": round(load["api_chat"]["p95_ms"] / load["rasa_rest_channel"]["p95_ms"], 2),
+    }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), "utf-8")

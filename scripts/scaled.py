@@ -7,14 +7,14 @@ gateway workers.
   turn locks that hand each visitor's messages to Rasa one at a time (Rasa's own lock is not safe
   across replicas: bot/services/turn_locks.py).
 - Two Rasa replicas sharing both stores; the gateway takes them in turn and skips one that refuses
-  connections (``CHIZAI_RASA_URL`` with two URLs). One action server (actions are thin).
+  connections (``CHIZAI_RASA_URL`` with two URLs), and runs the custom actions they call.
 - The gateway with two uvicorn workers on one port, its schema migrated and seeded once before.
 
 Usage:
   python scripts/scaled.py start   # what `make run-scaled` runs; state and logs in var/scaled/
   python scripts/scaled.py stop
   python scripts/scaled.py prepare # migrate and seed CHIZAI_DATABASE_URL once (docker-compose.yml)
-Ports: CHIZAI_GATEWAY_PORT (8000), rasa 5005 and 5006, actions 5055, PostgreSQL 55432, Redis 56379.
+Ports: CHIZAI_GATEWAY_PORT (8000), rasa 5005 and 5006, PostgreSQL 55432, Redis 56379 (all on loopback).
 Needs: apt-get install postgresql redis-server.
 """
 
@@ -222,7 +222,6 @@ class ScaledSystem(System):
         self.start_postgres()
         self.start_redis()
         self.prepare_gateway_database()
-        self.start_actions()
         # One replica first: it creates the tracker tables the second one then finds.
         self.start_rasa(name="rasa")
         self.wait_until_replica_parses(self.rasa_urls[0])
@@ -266,7 +265,6 @@ def _start(args: argparse.Namespace) -> None:
         password=secret.read_text().strip(),
         rasa_port=5005,
         rasa2_port=5006,
-        actions_port=5055,
         gateway_port=args.port,
         postgres_port=55432,
         redis_port=56379,

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Start or stop the three services of `make run`: Rasa (5005), actions (5055), gateway (8000).
+# Start or stop the two services of `make run`: Rasa (5005, loopback) and the gateway (8000), which
+# also runs Rasa's custom actions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var/run var/log
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=$PWD SQLALCHEMY_SILENCE_UBER_WARNING=1
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
-# The action server and the gateway share a secret for /internal; a fresh one each start
-# unless the environment sets it.
-export CHIZAI_INTERNAL_TOKEN=${CHIZAI_INTERNAL_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
+# The engine and the gateway share a secret (the gateway's channel into Rasa, Rasa's action
+# calls); a fresh one each start unless the environment sets it.
+export CHIZAI_ENGINE_TOKEN=${CHIZAI_ENGINE_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
 export CHIZAI_GATEWAY_URL=${CHIZAI_GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
+export CHIZAI_PUBLIC_URL=${CHIZAI_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}
 GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
 
 start_one() {  # name, command...
@@ -29,7 +31,6 @@ stop_one() {
 
 case "${1:-}" in
   start)
-    start_one actions .venv-rasa/bin/rasa run actions --actions actions --port 5055
     start_one rasa .venv-rasa/bin/rasa run --enable-api --model models/chizai.tar.gz \
       --port 5005 --interface 127.0.0.1 --endpoints endpoints.yml --credentials credentials.yml
     start_one gateway .venv/bin/python -m bot serve --host "$GATEWAY_HOST" --port "$GATEWAY_PORT"
@@ -47,7 +48,7 @@ case "${1:-}" in
     exit 1
     ;;
   stop)
-    for name in gateway rasa actions; do stop_one "$name"; done
+    for name in gateway rasa; do stop_one "$name"; done
     echo "stopped"
     ;;
   *)

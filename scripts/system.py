@@ -1,4 +1,5 @@
-"""Start the real system (Rasa, action server, gateway) on free ports, for tests and benchmarks."""
+"""Start the real system (Rasa, and the gateway that runs its actions) on free ports, for tests and
+benchmarks."""
 
 from __future__ import annotations
 
@@ -25,16 +26,16 @@ def free_port() -> int:
 
 @dataclass
 class System:
-    """The three services of `make run`, started from the trained model in a scratch folder."""
+    """The two services of `make run`, started from the trained model in a scratch folder."""
 
     workdir: Path
     rasa_port: int = field(default_factory=free_port)
-    actions_port: int = field(default_factory=free_port)
     gateway_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)  # merged last into every service's env
-    internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    engine_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     clock_start: str | None = None  # ISO 8601 instant the gateway's clock starts at (None = real time)
+    rest_channel: bool = False  # also open Rasa's own REST channel (make bench compares against it)
 
     @property
     def gateway_url(self) -> str:
@@ -68,9 +69,9 @@ class System:
             "CHIZAI_DATABASE_URL": self.database_url,
             "CHIZAI_RASA_TRACKER_URL": self.tracker_url,
             "CHIZAI_RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
-            "CHIZAI_ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
             "CHIZAI_GATEWAY_URL": self.gateway_url,
-            "CHIZAI_INTERNAL_TOKEN": self.internal_token,
+            "CHIZAI_PUBLIC_URL": self.gateway_url,
+            "CHIZAI_ENGINE_TOKEN": self.engine_token,
             **({"CHIZAI_CLOCK_START": self.clock_start} if self.clock_start else {}),
             **self.extra_env,
         }
@@ -78,10 +79,17 @@ class System:
     def _endpoints(self) -> Path:
         path = self.workdir / "endpoints.yml"
         path.write_text(
-            f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
+            f"action_endpoint:\n  url: {self.gateway_url}/engine/actions\n  token: {self.engine_token}\n"
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_path}\n",
             "utf-8",
         )
+        return path
+
+    def _credentials(self) -> Path:
+        if not self.rest_channel:
+            return ROOT / "credentials.yml"
+        path = self.workdir / "credentials.yml"
+        path.write_text((ROOT / "credentials.yml").read_text("utf-8") + "rest:\n", "utf-8")
         return path
 
     def _spawn(self, name: str, *command: str) -> None:
@@ -96,15 +104,7 @@ class System:
             str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api",
             "--model", str(model),
             "--port", str(self.rasa_port), "--interface", "127.0.0.1",
-            "--endpoints", str(self._endpoints()), "--credentials", str(ROOT / "credentials.yml"),
-        )  # fmt: skip
-
-    def start_actions(self) -> None:
-        """Spawn the action server on its port."""
-        self._spawn(
-            "actions",
-            str(ROOT / ".venv-rasa/bin/rasa"), "run", "actions",
-            "--actions", "actions", "--port", str(self.actions_port),
+            "--endpoints", str(self._endpoints()), "--credentials", str(self._credentials()),
         )  # fmt: skip
 
     def __enter__(self) -> System:
@@ -120,7 +120,6 @@ class System:
         self.stop_all()
 
     def start(self) -> None:
-        self.start_actions()
         if "rasa" not in self.processes:
             self.start_rasa()
         self.start_gateway()

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from bot.api import metrics
 from bot.api.errors import install_error_handlers
-from bot.api.routes import booking, chat, health, internal, line, nlu, web
+from bot.api.routes import booking, chat, engine, health, line, nlu, web
 from bot.api.widget_cors import WidgetCors
 from bot.booking.calendar import seed_calendar
 from bot.catalogue.seed import seed_catalogue
@@ -45,9 +45,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(WidgetCors, origins=get_settings().widget_origin_list)
     app.add_middleware(metrics.RequestMetrics)
-    for module in (health, nlu, chat, internal, web, line, metrics):
+    for module in (health, nlu, chat, engine, web, line, booking, metrics):
         app.include_router(module.router)
-    app.include_router(booking.internal)
-    app.include_router(booking.public)
     app.include_router(staff_router)
     return app

@@ -60,11 +60,12 @@ def offered_slot(session: Session, start: datetime) -> Slot | None:
 
 
 def seats_taken(session: Session, place_id: str, kind_id: str, start: datetime) -> int:
-    return session.scalar(
+    taken = session.scalar(
         select(func.count())
         .select_from(SlotSeat)
         .where(SlotSeat.place_id == place_id, SlotSeat.kind_id == kind_id, SlotSeat.slot_start == start)
     )
+    return taken or 0
 
 
 def free_slots(

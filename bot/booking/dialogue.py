@@ -146,8 +146,8 @@ def check(session: Session, slot: str, text: str, entity: str | None, slots: dic
     if slot == "place":
         return Step(_match_option(text, _places(session), entity))
     if slot == "booking_slot":
-        # When not settled, the form asks again and ``ask`` offers slots near what was typed.
-        return Step(_check_slot(session, text, entity, slots).value)
+        # When not settled, the step's messages offer slots near what was typed.
+        return _check_slot(session, text, entity, slots)
     if slot == "booking_contact":
         return _check_contact(session, text)
     raise ValueError(f"no check for {slot}")

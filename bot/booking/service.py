@@ -128,8 +128,8 @@ def create_booking(session: Session, request: BookingRequest) -> Booking:
 def find_booking(session: Session, number: str, contact_text: str) -> Booking | None:
     """The open booking with this number AND this contact; ``None`` otherwise (no hint which)."""
     contact = parse_contact(contact_text)
-    number = booking_number.read_booking_number(number)
-    booking = session.scalar(select(Booking).where(Booking.number == number)) if number else None
+    read = booking_number.read_booking_number(number)
+    booking = session.scalar(select(Booking).where(Booking.number == read)) if read else None
     if booking is None or contact is None or booking.status != "booked":
         return None
     if (contact.phone and contact.phone == booking.phone) or (

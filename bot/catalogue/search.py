@@ -38,14 +38,14 @@ class Match:
     score: float
 
 
-def _document(program: Program) -> Counter[str]:
+def _document(program: Program) -> dict[str, float]:
     aliases = _yaml(ENTITIES / "program_aliases.yml").get(program.id, [])
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     for text, weight in [(program.name, NAME_WEIGHT), *((a, NAME_WEIGHT) for a in aliases)]:
         for word in set(search_words(text)):
-            weights[word] = max(weights[word], weight)
+            weights[word] = max(weights.get(word, 0.0), weight)
     for word in set(search_words(program.summary or "")):
-        weights[word] = max(weights[word], SUMMARY_WEIGHT)
+        weights[word] = max(weights.get(word, 0.0), SUMMARY_WEIGHT)
     return weights
 
 

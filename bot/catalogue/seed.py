@@ -21,7 +21,7 @@ FIELDS = ("name", "summary", "eligibility", "rate", "limit", "as_of", "source_ur
 
 def program_values(entry: dict[str, Any]) -> dict[str, Any]:
     """Catalogue columns for one ``programs.yml`` entry."""
-    values = {field: _text(entry.get(field)) for field in FIELDS}
+    values: dict[str, Any] = {field: _text(entry.get(field)) for field in FIELDS}
     values["third_party"] = "[3P]" in (values["source_note"] or "")
     return values
 

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     clock_start: AwareDatetime | None = None
     database_url: str = f"sqlite:///{ROOT / 'var' / 'chizai.db'}"
     rasa_url: str = "http://127.0.0.1:5005"  # or replicas: "http://a:5005,http://b:5005"
-    actions_url: str = "http://127.0.0.1:5055"
+    # The address visitors reach the gateway at, for links the bot sends (the booking's calendar file).
+    public_url: str = "http://127.0.0.1:8000"
     # Several gateway workers in front of Rasa replicas share this Redis to hand each visitor's
     # messages to Rasa one at a time (bot/services/turn_locks.py); unset = one worker's own locks.
     redis_url: str | None = None
@@ -45,8 +46,9 @@ class Settings(BaseSettings):
     calendar_file: Path = ROOT / "data" / "booking" / "calendar.sample.yml"
     # Days after a booked slot when its personal data is purged.
     booking_retention_days: int = 30
-    # Shared secret of the action server and the gateway's /internal API; unset = API closed.
-    internal_token: SecretStr | None = None
+    # Secret the gateway and the Rasa engine share: the gateway's channel into Rasa and Rasa's
+    # calls to the action endpoint (bot/api/routes/engine.py) carry it; unset = the endpoint is closed.
+    engine_token: SecretStr | None = None
     # LINE Messaging API channel: secrets under LINE's own names (no prefix); unset = LINE off.
     line_channel_secret: SecretStr | None = Field(default=None, validation_alias="LINE_CHANNEL_SECRET")
     line_channel_access_token: SecretStr | None = Field(

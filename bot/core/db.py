@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -78,3 +78,8 @@ def alembic_config(url: str | None = None) -> Config:
 def migrate(url: str | None = None, revision: str = "head") -> None:
     """Bring the schema to ``revision`` with Alembic."""
     command.upgrade(alembic_config(url), revision)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (its result is a cursor result)."""
+    return cast(CursorResult[Any], result).rowcount or 0

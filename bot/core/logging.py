@@ -1,4 +1,5 @@
-"""Logging that never writes a visitor's phone number or e-mail address."""
+"""Logging that never writes a visitor's phone number or e-mail address, nor a token sent in a URL
+(Rasa sends the engine's secret to the action endpoint as ``?token=``)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,14 @@ _PHONE = re.compile(
 )
 
 
+_URL_TOKEN = re.compile(r"([?&]token=)[^&\s\"']+")
+
+
 def mask_pii(text: str) -> str:
     """Replace e-mail addresses and phone numbers in ``text`` with placeholders."""
     text = normalize(text)
     text = _EMAIL.sub("[email]", text)
+    text = _URL_TOKEN.sub(r"\1[secret]", text)
     return _PHONE.sub("[phone]", text)
 
 

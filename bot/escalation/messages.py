@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.escalation.models import Escalation
-from bot.text.messages import BotMessage, bot_message
+from bot.text.messages import BotMessage, Button, bot_message
 
-RESTART_BUTTON = {"title": "最初からやり直す", "payload": "/restart"}
+RESTART_BUTTON: Button = {"title": "最初からやり直す", "payload": "/restart"}
 
 _OPENED = {
     "requested_human": "担当者におつなぎします。センターの担当者がこの会話の内容を確認します。",

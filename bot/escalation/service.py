@@ -3,13 +3,17 @@ the bot paused until staff close it or the visitor starts over."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
+from bot.escalation import messages
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.models import Conversation
 from bot.text.contact import Contact
+from bot.text.messages import BotMessage
 
 VISITOR = "visitor"
 BOT = "bot"
@@ -90,3 +94,41 @@ def close_escalation(session: Session, escalation: Escalation, actor: str, resol
     escalation.status, escalation.resolution = "closed", resolution
     escalation.closed_at, escalation.bot_paused = utcnow(), False
     _log(session, escalation, actor, "closed", resolution)
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """What the visitor is told when the conversation goes to staff, and whether the contact
+    form comes next."""
+
+    messages: list[BotMessage]
+    needs_contact: bool
+
+
+def hand_off(
+    session: Session, sender_id: str, reason: str, text: str, before: list[BotMessage] | None = None
+) -> Handoff:
+    """Open (or raise) the escalation; when contact was already settled, pause the bot now."""
+    escalation = open_escalation(session, sender_id, reason, text or None)
+    told = [*(before or []), *messages.opened(escalation)]
+    if needs_contact(escalation):
+        return Handoff(told, needs_contact=True)
+    escalation.bot_paused = True
+    return Handoff([*told, *messages.finished(escalation)], needs_contact=False)
+
+
+def give_contact(
+    session: Session, sender_id: str, contact: Contact | None, name: str | None
+) -> list[BotMessage]:
+    """Store the contact the visitor agreed to give (or the refusal); what to tell them."""
+    escalation = finish_handoff(session, sender_id, contact, name)
+    return messages.finished(escalation) if escalation else []
+
+
+FALLBACK = "nlu_fallback"
+
+
+def fallbacks_hand_off(intents: list[str | None], in_form: bool) -> bool:
+    """Two misunderstood messages in a row go to staff, except inside a form (the form asks its
+    question again, and its buttons include a person)."""
+    return intents[-2:] == [FALLBACK, FALLBACK] and not in_form

@@ -40,6 +40,6 @@ def purge_rasa_trackers(url: str, retention_days: int) -> int:
             )
             count = connection.scalar(select(func.count()).select_from(idle.subquery()))
             connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(idle)))
-            return count
+            return count or 0
     finally:
         engine.dispose()

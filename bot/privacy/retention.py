@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot.booking.service import purge_personal_data
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
-from bot.core.db import with_retries
+from bot.core.db import rows_changed, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.models import Conversation, Message
 from bot.privacy.rasa_trackers import purge_rasa_trackers
@@ -64,12 +64,14 @@ def purge_transcripts(session: Session, retention_days: int) -> tuple[int, int, 
         or_(Message.text != PURGED_TEXT, Message.buttons.is_not(None)),
     )
     conversations = session.scalar(select(func.count(distinct(Message.conversation_id))).where(*pending)) or 0
-    messages = session.execute(
-        update(Message)
-        .where(*pending)
-        .values(text=PURGED_TEXT, buttons=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    messages = rows_changed(
+        session.execute(
+            update(Message)
+            .where(*pending)
+            .values(text=PURGED_TEXT, buttons=None)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
     personal = (
         Escalation.trigger_text,

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from bot.catalogue.models import Program
 from bot.catalogue.render import program_button, program_card, program_list
 from bot.catalogue.search import best, rank
-from bot.core.db import with_retries
+from bot.escalation.service import Handoff, hand_off
+from bot.escalation.urgency import urgent_reason
 from bot.faq.select import select_entry
 from bot.text.messages import BotMessage, Button, bot_message
 
@@ -29,36 +30,37 @@ def _published(session: Session) -> list[Program]:
     return list(session.scalars(select(Program).where(Program.published).order_by(Program.name)))
 
 
-def topic_answer(intent: str, text: str) -> list[BotMessage]:
+def topic_answer(session: Session, intent: str, text: str) -> list[BotMessage]:
     """The FAQ entry for ``text``, its source, and buttons: consultation, related programs."""
     entry = select_entry(intent, text)
     if entry is None:
         return [bot_message(NO_FAQ, [BOOK, HUMAN])]
-
-    def related(session: Session) -> list[Button]:
-        programs = [session.get(Program, pid) for pid in entry.related_programs[:MAX_RELATED]]
-        return [program_button(p) for p in programs if p is not None and p.published]
-
+    programs = [session.get(Program, pid) for pid in entry.related_programs[:MAX_RELATED]]
+    related = [program_button(p) for p in programs if p is not None and p.published]
     body = f"{entry.answer}\n(出典: {entry.source})"
     if entry.own_case:
         body += f"\n{OWN_CASE}"
-    return [bot_message(body, [BOOK, *with_retries(related), HUMAN])]
+    return [bot_message(body, [BOOK, *related, HUMAN])]
 
 
-def program_answer(text: str, program_id: str | None) -> list[BotMessage]:
+def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Handoff:
+    """The FAQ answer to a topic question; an urgent matter also goes to staff at once."""
+    answer = topic_answer(session, intent, text)
+    if urgent_reason(text):
+        return hand_off(session, sender_id, "urgent", text, answer)
+    return Handoff(answer, needs_contact=False)
+
+
+def program_answer(session: Session, text: str, program_id: str | None) -> list[BotMessage]:
     """The program the visitor means as a card; a list when the question is vague."""
-
-    def work(session: Session) -> list[BotMessage]:
-        program = session.get(Program, program_id) if program_id else None
-        if program is not None and program.published:
-            return [program_card(program)]
-        programs = _published(session)
-        matches = rank(text, programs)
-        chosen = best(matches)
-        if chosen is not None:
-            return [program_card(chosen)]
-        if matches:
-            return [program_list([m.program for m in matches], VAGUE_PROGRAMS)]
-        return [program_list(programs, ALL_PROGRAMS)]
-
-    return with_retries(work)
+    program = session.get(Program, program_id) if program_id else None
+    if program is not None and program.published:
+        return [program_card(program)]
+    programs = _published(session)
+    matches = rank(text, programs)
+    chosen = best(matches)
+    if chosen is not None:
+        return [program_card(chosen)]
+    if matches:
+        return [program_list([m.program for m in matches], VAGUE_PROGRAMS)]
+    return [program_list(programs, ALL_PROGRAMS)]

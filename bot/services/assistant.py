@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -19,7 +18,6 @@ from bot.services.turn_locks import TurnLocks, TurnUnavailable
 from bot.services.visitor_input import VisitorText
 from bot.text import replies
 from bot.text.messages import BotMessage, Button, bot_message
-from bot.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 RESTART = "/restart"
@@ -46,7 +44,6 @@ class Assistant:
     def __init__(self, rasa: RasaClient, turns: TurnLocks) -> None:
         self._rasa = rasa
         self._turns = turns
-        self._background: set[asyncio.Task[None]] = set()
 
     async def reply(self, sender_id: str, channel: str, text: VisitorText) -> list[BotMessage]:
         """The bot's replies to ``text``; a polite message whenever something is down."""
@@ -60,55 +57,28 @@ class Assistant:
             await self._record_outcome(message_id, "held_for_staff", messages)
             return messages
 
-        status = "answered"
+        status, intent = "answered", None
         try:
             async with self._turns.turn(sender_id):
-                messages = _from_engine(await self._rasa.send(sender_id, text.normalized))
+                turn = await self._rasa.send(sender_id, text.normalized)
+            messages, intent = _from_engine(turn.replies), turn.intent
         except (EngineUnavailable, TurnUnavailable) as error:
             logger.warning("engine unavailable for %s: %s", sender_id, error)
             status, messages = "engine_unavailable", [bot_message(replies.ENGINE_UNAVAILABLE)]
-        if not messages and not await self._rasa.actions_ok():
-            # Rasa answers 200 with no messages when a custom action cannot be run.
-            logger.warning("no reply for %s: the action server is down", sender_id)
-            status, messages = "engine_unavailable", [bot_message(replies.ENGINE_UNAVAILABLE)]
         if not messages:
+            # Rasa answers with no messages when an action failed (its error is in the logs).
+            status = "no_reply" if status == "answered" else status
             messages = [bot_message(replies.NO_REPLY, replies.NEXT_STEP_BUTTONS)]
 
-        await self._record_outcome(message_id, status, messages)
-        if status == "answered":
-            self._in_background(self._record_intent(message_id, sender_id, text.normalized))
+        await self._record_outcome(message_id, status, messages, intent)
         return messages
 
-    def _in_background(self, work) -> None:
-        task = asyncio.create_task(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def wait_for_background(self) -> None:
-        """Wait until the intents being looked up are stored (tests, shutdown)."""
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
-
-    async def _record_intent(self, message_id: int, sender_id: str, sent_text: str) -> None:
-        """Store the intent Rasa gave the message (for analytics), after the visitor has the reply."""
-        try:
-            latest = (await self._rasa.tracker(sender_id)).get("latest_message") or {}
-        except EngineUnavailable as error:
-            logger.info("no intent recorded for message %s: %s", message_id, error)
-            return
-        intent = latest.get("intent") or {}
-        # Another message of the same visitor may have overtaken this one: record only our own.
-        if not intent.get("name") or normalize(str(latest.get("text") or "")) != normalize(sent_text):
-            return
-        try:
-            await to_thread.run_sync(transcript.record_intent, message_id, intent)
-        except SQLAlchemyError:
-            logger.exception("could not record the intent of message %s", message_id)
-
     @staticmethod
-    async def _record_outcome(message_id: int, status: str, messages: list[BotMessage]) -> None:
+    async def _record_outcome(
+        message_id: int, status: str, messages: list[BotMessage], intent: dict[str, Any] | None = None
+    ) -> None:
         try:
-            await to_thread.run_sync(transcript.record_outcome, message_id, status, messages)
+            await to_thread.run_sync(transcript.record_outcome, message_id, status, messages, intent)
         except SQLAlchemyError:
             logger.exception("could not record the replies to message %s", message_id)
 

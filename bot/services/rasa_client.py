@@ -7,13 +7,17 @@ aiohttp rather than httpx for this hop: on these machines httpx spent about 3 ms
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
+from prometheus_client import Counter
 
 from bot.core.config import Settings, comma_separated
+
+# Requests the gateway sends to Rasa, by path (``GET /metrics``; ``make bench`` counts them per turn).
+ENGINE_REQUESTS = Counter("chizai_engine_requests_total", "HTTP requests sent to the Rasa engine", ["path"])
 
 
 @lru_cache
@@ -22,11 +26,20 @@ def _client_timeout(seconds: float) -> aiohttp.ClientTimeout:
 
 
 class EngineUnavailable(Exception):
-    """Rasa (or the action server behind it) did not answer usefully."""
+    """Rasa did not answer usefully."""
+
+
+@dataclass(frozen=True)
+class EngineTurn:
+    """What Rasa made of one visitor message: its replies and the intent it read."""
+
+    replies: list[dict[str, Any]]
+    intent: dict[str, Any]
 
 
 class RasaClient:
-    """Talks to Rasa's HTTP server (one, or replicas in turn): ``/model/parse`` and the REST channel."""
+    """Talks to Rasa's HTTP server (one, or replicas in turn): ``/model/parse`` and the gateway's
+    channel (bot/rasa_components/channel.py)."""
 
     def __init__(self, settings: Settings, http: aiohttp.ClientSession) -> None:
         self._settings = settings
@@ -39,17 +52,14 @@ class RasaClient:
         """NLU result for ``text`` (already normalised)."""
         return await self._post("/model/parse", {"text": text})
 
-    async def send(self, sender_id: str, text: str) -> list[dict[str, Any]]:
-        """Send a visitor message through Rasa's REST channel; returns the bot's replies."""
-        replies = await self._post("/webhooks/rest/webhook", {"sender": sender_id, "message": text})
-        if not isinstance(replies, list):
-            raise EngineUnavailable("unexpected reply shape from the REST channel")
-        return replies
-
-    async def tracker(self, sender_id: str) -> dict[str, Any]:
-        """The conversation's tracker without its events (``latest_message`` holds the last intent)."""
-        path = f"/conversations/{quote(sender_id, safe='')}/tracker?include_events=NONE"
-        return await self._get(path)
+    async def send(self, sender_id: str, text: str) -> EngineTurn:
+        """Send a visitor message through the gateway's channel: the bot's replies and the intent."""
+        answer = await self._post(
+            "/webhooks/gateway/webhook", {"sender": sender_id, "message": text}, self._channel_auth
+        )
+        if not isinstance(answer, dict) or not isinstance(answer.get("messages"), list):
+            raise EngineUnavailable("unexpected reply shape from the gateway channel")
+        return EngineTurn(answer["messages"], answer.get("intent") or {})
 
     async def engine_ok(self) -> bool:
         """True when Rasa is up with a model loaded."""
@@ -59,34 +69,36 @@ class RasaClient:
             return False
         return bool(status.get("model_file") or status.get("model_id"))
 
-    async def actions_ok(self) -> bool:
-        """True when the action server answers its health check."""
-        url = f"{self._settings.actions_url}/health"
-        try:
-            async with self._http.get(
-                url, timeout=_client_timeout(self._settings.health_timeout_seconds)
-            ) as response:
-                return response.status == 200
-        except (aiohttp.ClientError, TimeoutError):
-            return False
+    @property
+    def _channel_auth(self) -> dict[str, str]:
+        token = self._settings.engine_token
+        return {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
 
-    async def _post(self, path: str, payload: dict[str, Any]) -> Any:
-        return await self._request("POST", path, payload, self._settings.rasa_timeout_seconds)
+    async def _post(self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+        return await self._request("POST", path, payload, self._settings.rasa_timeout_seconds, headers)
 
     async def _get(self, path: str, timeout: float | None = None) -> Any:
         return await self._request("GET", path, None, timeout or self._settings.rasa_timeout_seconds)
 
-    async def _request(self, method: str, path: str, payload: dict[str, Any] | None, timeout: float) -> Any:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None,
+        timeout: float,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """The JSON answer of the next replica in turn; a replica that refuses the connection is
         skipped for the next one (the request never reached it, so nothing is done twice)."""
         first = next(self._turn)
+        ENGINE_REQUESTS.labels(path.split("?")[0]).inc()
         limit = _client_timeout(timeout)
         refused: Exception | None = None
         for offset in range(len(self._replicas)):
             base = self._replicas[(first + offset) % len(self._replicas)]
             try:
                 async with self._http.request(
-                    method, f"{base}{path}", json=payload, timeout=limit
+                    method, f"{base}{path}", json=payload, timeout=limit, headers=headers
                 ) as response:
                     response.raise_for_status()
                     return await response.json(content_type=None)

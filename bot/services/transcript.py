@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -35,10 +36,11 @@ def add_visitor_message(session: Session, sender_id: str, channel: str, text: st
 def record_outcome(
     message_id: int,
     status: str,
-    replies: list[dict[str, Any]],
+    replies: Sequence[Mapping[str, Any]],
     intent: dict[str, Any] | None = None,
 ) -> None:
-    """Mark how a visitor message was handled and store the bot's replies."""
+    """Mark how a visitor message was handled, with the intent the engine read, and store the
+    bot's replies."""
 
     def work(session: Session) -> None:
         message = session.get(Message, message_id)
@@ -58,17 +60,6 @@ def record_outcome(
                     status="sent",
                 )
             )
-
-    with_retries(work)
-
-
-def record_intent(message_id: int, intent: dict[str, Any]) -> None:
-    """Store the intent (name, confidence) the engine gave a visitor message."""
-
-    def work(session: Session) -> None:
-        message = session.get(Message, message_id)
-        if message is not None:
-            message.intent, message.confidence = intent.get("name"), intent.get("confidence")
 
     with_retries(work)
 

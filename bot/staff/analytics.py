@@ -183,8 +183,9 @@ def training_data(session: Session) -> str:
     """The labelled examples as Rasa NLU training data (``version: "3.1"``), one block per intent."""
     examples: dict[str, list[str]] = defaultdict(list)
     for row in session.scalars(select(NluLabel).where(NluLabel.intent.is_not(None)).order_by(NluLabel.id)):
-        if row.text not in examples[row.intent]:
-            examples[row.intent].append(row.text)
+        intent = row.intent or ""
+        if row.text not in examples[intent]:
+            examples[intent].append(row.text)
     lines = [
         "# Examples labelled by staff in the dashboard (phone numbers and e-mail addresses masked).",
         "# Review them, then add them to data/nlu/ and retrain.",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
+from bot.core.db import rows_changed
 from bot.staff import csrf, ratelimit
 from bot.staff.models import ROLES, StaffSession, StaffUser
 from bot.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
@@ -168,7 +169,7 @@ def end_user_sessions(session: Session, user_id: int) -> None:
 def forget_expired(session: Session, now: datetime | None = None) -> int:
     """Delete sessions past their lifetime; returns how many."""
     result = session.execute(delete(StaffSession).where(StaffSession.expires_at < (now or utcnow())))
-    return result.rowcount or 0
+    return rows_changed(result)
 
 
 def require_admin(staff: Staff) -> None:

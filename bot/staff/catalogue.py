@@ -114,7 +114,7 @@ def save(
     if program is None:
         program = Program(id=program_id, **values)
         session.add(program)
-    elif before == {**before, **values}:
+    elif before is not None and before == {**before, **values}:
         return False
     else:
         for name, value in values.items():

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
+from bot.core.db import rows_changed
 from bot.staff.models import LoginAttempt
 from bot.staff.timefmt import as_utc
 
@@ -62,4 +63,4 @@ def record(session: Session, email: str, ip: str, succeeded: bool) -> None:
 def forget_before(session: Session, cutoff: datetime) -> int:
     """Delete attempts older than ``cutoff``; returns how many."""
     result = session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff))
-    return result.rowcount or 0
+    return rows_changed(result)

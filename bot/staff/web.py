@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -168,7 +168,7 @@ async def _check_csrf(request: Request, signed_in: SignedIn | None) -> None:
 class StaffRoute(APIRoute):
     """Every staff page goes through here: no page without sign-in, no POST without its token."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         public = self.path_format in PUBLIC_PATHS
 

@@ -26,7 +26,6 @@ def gateway(request, tmp_path, monkeypatch) -> Iterator[TestClient]:
     port = closed_port()
     monkeypatch.setenv("CHIZAI_DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
     monkeypatch.setenv("CHIZAI_RASA_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("CHIZAI_ACTIONS_URL", f"http://127.0.0.1:{port}")
     for name, value in request.param.items():
         monkeypatch.setenv(name, value)  # "" counts as unset, and hides any .env value
     get_settings.cache_clear()

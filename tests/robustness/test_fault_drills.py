@@ -2,7 +2,8 @@
 
 Extends tests/integration/test_conversation.py (Rasa stopped between two turns) and tests/line
 (single 429/5xx answers) with what they do not cover: Rasa killed while requests are in flight,
-on the web and on LINE; the action server down; the database locked; LINE refusing every retry.
+on the web and on LINE; a forged call to the action endpoint; the database locked; LINE refusing
+every retry.
 """
 
 from __future__ import annotations
@@ -123,27 +124,19 @@ def test_rasa_killed_mid_request_every_turn_is_answered_politely_recorded_and_re
     assert visitor_rows(system, user)[-1] == (PATENT_TERM, "answered")
 
 
-# --- the action server down ----------------------------------------------------------------------
+# --- the action endpoint: only the engine may call it ------------------------------------------
 
 
-def test_action_server_down_gets_a_polite_answer_not_an_empty_one(system, gateway, line_api):
-    sender, user = web_sender(), line_user()
-    question = "特許の期間は？"  # answered by the custom action action_answer_topic
-    system.stop("actions")
-    try:
-        assert chat(gateway, question, sender) == [replies.ENGINE_UNAVAILABLE]
-        assert line_says(gateway, line_api, user, question) == [replies.ENGINE_UNAVAILABLE]
-        assert visitor_rows(system, sender) == [(question, "engine_unavailable")]
-        assert visitor_rows(system, user) == [(question, "engine_unavailable")]
-        # Answers that need no custom action still come.
-        assert "東京都知的財産総合センター" in " ".join(chat(gateway, "こんにちは", sender))
-        health = gateway.get("/healthz")
-        assert health.status_code == 503 and health.json()["components"]["actions"] == "down"
-    finally:
-        system.start_actions()
-        system.wait_until_healthy()
-    assert PATENT_ANSWER in " ".join(chat(gateway, question, sender))
-    assert visitor_rows(system, sender)[-1] == (question, "answered")
+def test_a_forged_action_call_is_refused_and_changes_nothing(system, gateway):
+    sender = web_sender()
+    call = {"next_action": "action_escalate", "sender_id": sender, "version": "3.6.21", "domain": {},
+            "tracker": {"sender_id": sender, "slots": {}, "latest_message": {"text": "至急"}, "events": []}}  # fmt: skip
+    for url in ("/engine/actions", "/engine/actions?token=guess"):
+        assert gateway.post(url, json=call).status_code == 403
+    with sqlite3.connect(database_path(system), timeout=30) as db:
+        assert db.execute("SELECT count(*) FROM escalations WHERE sender_id = ?", (sender,)).fetchone() == (
+            0,
+        )
 
 
 # --- the database locked -------------------------------------------------------------------------

@@ -21,17 +21,17 @@ from scripts.system import free_port
 
 @asynccontextmanager
 async def replica(name: str, calls: list[str], cut_off: bool = False) -> AsyncIterator[str]:
-    """A Rasa stand-in answering the REST channel with its name (or cutting the answer off)."""
+    """A Rasa stand-in answering the gateway's channel with its name (or cutting the answer off)."""
 
     async def webhook(request: web.Request) -> web.StreamResponse:
         calls.append(name)
         await request.read()
         if cut_off:
             request.transport.close()
-        return web.json_response([{"text": name}])
+        return web.json_response({"messages": [{"text": name}], "intent": {"name": "greet"}})
 
     app = web.Application()
-    app.router.add_post("/webhooks/rest/webhook", webhook)
+    app.router.add_post("/webhooks/gateway/webhook", webhook)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     port = free_port()
@@ -46,7 +46,7 @@ async def send_times(urls: list[str], times: int) -> list[str]:
     """What ``times`` messages got back, through a client over ``urls``."""
     async with aiohttp.ClientSession() as http:
         rasa = RasaClient(Settings(rasa_url=", ".join(urls)), http)
-        return [(await rasa.send("web-1", "特許"))[0]["text"] for _ in range(times)]
+        return [(await rasa.send("web-1", "特許")).replies[0]["text"] for _ in range(times)]
 
 
 def test_requests_take_the_replicas_in_turn():

@@ -65,9 +65,12 @@ class FakeEngine:
         if not self.up:
             request.transport.close()
             return web.Response(status=503)
-        if request.path == "/webhooks/rest/webhook":
+        if request.path == "/webhooks/gateway/webhook":
             text = json.loads(body)["message"]
-            return web.json_response(self.REPLIES[zlib.crc32(text.encode()) % len(self.REPLIES)])
+            replies = self.REPLIES[zlib.crc32(text.encode()) % len(self.REPLIES)]
+            return web.json_response(
+                {"messages": replies, "intent": {"name": "ask_patent", "confidence": 0.9}}
+            )
         if request.path == "/model/parse":
             text = json.loads(body)["text"]
             intent = {"name": "ask_patent", "confidence": 0.9}
@@ -110,7 +113,6 @@ def client(tmp_path_factory, line_api, engine) -> Iterator[TestClient]:
     env = {
         "CHIZAI_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'gateway.db'}",
         "CHIZAI_RASA_URL": engine.url,
-        "CHIZAI_ACTIONS_URL": "http://actions.invalid",
         "LINE_CHANNEL_SECRET": SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "CHIZAI_LINE_API_BASE_URL": line_api.url,

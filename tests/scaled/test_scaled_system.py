@@ -11,12 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import sqlalchemy
+import yaml
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session
 
 from bot.booking.calendar import free_slots
 from bot.booking.models import Booking
 from bot.core.clock import now_tokyo
+from bot.core.config import ROOT
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.services.turn_locks import KEY_PREFIX, TurnLocks
 from bot.text import replies
@@ -26,6 +28,7 @@ from scripts.scaled import ScaledSystem, scratch_scaled_system
 from tests.line.stand_in import LineApiStandIn
 from tests.migration_checks import assert_migrations_round_trip
 
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
 PATENT_TERM = "特許って出願してから何年くらい権利が続きますか？"
 PATENT_ANSWER = "出願日から20年"
 
@@ -185,17 +188,19 @@ def test_migrations_go_up_match_the_models_and_come_down_on_postgresql(system):
 
 
 def submit_booking(system: ScaledSystem, start: str, phone: str) -> bool:
-    """The action server's last booking step, through the gateway's workers."""
+    """The booking form's last step as Rasa calls it, through the gateway's workers."""
     slots = {"consultation_kind": "general", "place": "akihabara", "booking_slot": start,
              "booking_contact": phone, "booking_topic": "patent", "person_name": "試験"}  # fmt: skip
+    sender = f"web-{uuid.uuid4().hex}"
+    call = {"next_action": "action_submit_booking", "sender_id": sender, "version": "3.6.21",
+            "domain": DOMAIN, "tracker": {"sender_id": sender, "slots": slots, "events": [],
+                                          "latest_message": {"text": "はい"}}}  # fmt: skip
     response = httpx.post(
-        f"{system.gateway_url}/internal/booking/submit",
-        json={"sender_id": f"web-{uuid.uuid4().hex}", "slots": slots},
-        headers={"X-Internal-Token": system.internal_token},
-        timeout=60,
+        f"{system.gateway_url}/engine/actions", params={"token": system.engine_token}, json=call, timeout=60
     )
     assert response.status_code == 200, response.text
-    return response.json()["booked"]
+    # Booked: the whole form is emptied; refused: only the slot is, to choose another.
+    return "booking_topic" in {event.get("name") for event in response.json()["events"]}
 
 
 def test_a_booking_race_across_both_workers_has_one_winner_for_the_last_place(system):

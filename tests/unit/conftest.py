@@ -26,7 +26,6 @@ def settings_env(tmp_path, monkeypatch) -> Iterator[None]:
     monkeypatch.setenv("CHIZAI_DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
     monkeypatch.setenv("CHIZAI_RASA_TRACKER_URL", f"sqlite:///{tmp_path / 'rasa_tracker.db'}")
     monkeypatch.setenv("CHIZAI_RASA_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("CHIZAI_ACTIONS_URL", f"http://127.0.0.1:{port}")
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     clock.reset()

@@ -4,7 +4,7 @@ import pytest
 
 from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
-from bot.core.db import migrate
+from bot.core.db import migrate, with_retries
 from bot.faq.select import load_faq, select_entry
 from bot.services.answers import OWN_CASE, topic_answer
 
@@ -34,8 +34,8 @@ def test_the_fee_question_quotes_the_source_and_says_what_is_unknown():
 def test_center_answers_do_not_end_with_the_own_case_advice_but_topic_answers_do(settings_env):
     migrate()
     seed_catalogue(get_settings().content_dir / "programs.yml")
-    [center] = topic_answer("ask_center_info", "城南支援室の電話番号は？")
-    [patent] = topic_answer("ask_patent", "特許の存続期間は？")
+    [center] = with_retries(lambda s: topic_answer(s, "ask_center_info", "城南支援室の電話番号は？"))
+    [patent] = with_retries(lambda s: topic_answer(s, "ask_patent", "特許の存続期間は？"))
     assert OWN_CASE not in center["text"] and OWN_CASE in patent["text"]
 
 
@@ -52,5 +52,7 @@ def test_photos_used_without_permission_get_the_copyright_answer_not_the_warning
 def test_a_domestic_infringement_offers_no_foreign_subsidy(settings_env):
     migrate()
     seed_catalogue(get_settings().content_dir / "programs.yml")
-    [answer] = topic_answer("ask_infringement", "他社に特許を侵害されているかもしれない")
+    [answer] = with_retries(
+        lambda s: topic_answer(s, "ask_infringement", "他社に特許を侵害されているかもしれない")
+    )
     assert "外国" not in " ".join(b["title"] for b in answer["buttons"])

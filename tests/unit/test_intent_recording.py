@@ -1,4 +1,4 @@
-"""The intent Rasa gave each visitor message is stored after the reply, in the background."""
+"""The intent Rasa read is stored with the visitor message, from the same answer as the replies."""
 
 import asyncio
 
@@ -7,29 +7,27 @@ from sqlalchemy import select
 from bot.core.db import migrate, session_factory
 from bot.models import Message
 from bot.services.assistant import Assistant
-from bot.services.rasa_client import EngineUnavailable
+from bot.services.rasa_client import EngineTurn, EngineUnavailable
 from bot.services.turn_locks import TurnLocks
 from bot.services.visitor_input import VisitorText
+from bot.text import replies
+
+QUESTION = "商標の登録はどれくらい有効ですか"
 
 
 class FakeRasa:
-    """Answers like Rasa's REST channel; its tracker knows the last message's intent."""
+    """Answers like the gateway's channel into Rasa: replies and the intent it read."""
 
-    def __init__(self, latest: dict | None = None, tracker_down: bool = False, delay: float = 0.0) -> None:
-        self.latest = latest
-        self.tracker_down = tracker_down
-        self.delay = delay
-        self.sent: list[str] = []
+    def __init__(self, intent: dict | None = None, down: bool = False) -> None:
+        self.intent = intent or {}
+        self.down = down
+        self.calls = 0
 
-    async def send(self, sender_id: str, text: str) -> list[dict]:
-        self.sent.append(text)
-        return [{"text": "商標権の存続期間は、登録から10年です。"}]
-
-    async def tracker(self, sender_id: str) -> dict:
-        await asyncio.sleep(self.delay)
-        if self.tracker_down:
+    async def send(self, sender_id: str, text: str) -> EngineTurn:
+        self.calls += 1
+        if self.down:
             raise EngineUnavailable("down")
-        return {"sender_id": sender_id, "latest_message": self.latest}
+        return EngineTurn([{"text": "商標権の存続期間は、登録から10年です。"}], self.intent)
 
 
 def visitor_intents() -> list[tuple[str | None, float | None]]:
@@ -42,59 +40,36 @@ def visitor_intents() -> list[tuple[str | None, float | None]]:
         return [tuple(row) for row in rows]
 
 
-def converse(rasa: FakeRasa, text: str = "商標の登録はどれくらい有効ですか") -> list:
-    async def run():
-        assistant = Assistant(rasa, TurnLocks(None, lifetime=20, wait=15))
-        replies = await assistant.reply("web-intent", "web", VisitorText(text, text))
-        await assistant.wait_for_background()
-        return replies
-
-    return asyncio.run(run())
+def converse(rasa: FakeRasa) -> list:
+    assistant = Assistant(rasa, TurnLocks(None, lifetime=20, wait=15))
+    return asyncio.run(assistant.reply("web-intent", "web", VisitorText(QUESTION, QUESTION)))
 
 
-def test_the_intent_from_the_tracker_is_stored_with_the_message(settings_env):
+def test_the_intent_is_stored_with_the_message_from_one_engine_call(settings_env):
     migrate()
-    latest = {
-        "text": "商標の登録はどれくらい有効ですか",
-        "intent": {"name": "ask_trademark", "confidence": 0.93},
-    }
-    replies = converse(FakeRasa(latest))
+    rasa = FakeRasa({"name": "ask_trademark", "confidence": 0.93})
+    replies = converse(rasa)
     assert replies[0]["text"].startswith("商標権")
     assert visitor_intents() == [("ask_trademark", 0.93)]
+    assert rasa.calls == 1
 
 
-def test_the_reply_does_not_wait_for_the_intent_lookup(settings_env):
+def test_the_engine_being_down_records_no_intent_and_still_answers(settings_env):
     migrate()
-    latest = {
-        "text": "商標の登録はどれくらい有効ですか",
-        "intent": {"name": "ask_trademark", "confidence": 0.9},
-    }
-
-    async def run():
-        assistant = Assistant(FakeRasa(latest, delay=0.5), TurnLocks(None, lifetime=20, wait=15))
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        await assistant.reply(
-            "web-fast",
-            "web",
-            VisitorText("商標の登録はどれくらい有効ですか", "商標の登録はどれくらい有効ですか"),
-        )
-        answered = loop.time() - started
-        await assistant.wait_for_background()
-        return answered
-
-    assert asyncio.run(run()) < 0.4
-    assert visitor_intents() == [("ask_trademark", 0.9)]
-
-
-def test_a_tracker_that_moved_on_to_another_message_is_not_recorded(settings_env):
-    migrate()
-    converse(FakeRasa({"text": "別のメッセージ", "intent": {"name": "greet", "confidence": 0.99}}))
+    replies = converse(FakeRasa(down=True))
+    assert "一時的に停止" in replies[0]["text"]
     assert visitor_intents() == [(None, None)]
 
 
-def test_the_tracker_being_down_loses_only_the_intent(settings_env):
+class SilentRasa(FakeRasa):
+    async def send(self, sender_id: str, text: str) -> EngineTurn:
+        return EngineTurn([], {"name": "ask_trademark", "confidence": 0.8})
+
+
+def test_no_reply_from_the_engine_gets_the_menu_and_is_recorded_as_such(settings_env):
     migrate()
-    replies = converse(FakeRasa(tracker_down=True))
-    assert replies[0]["text"].startswith("商標権")
-    assert visitor_intents() == [(None, None)]
+    [reply] = converse(SilentRasa())
+    assert reply["text"] == replies.NO_REPLY and reply["buttons"] == replies.NEXT_STEP_BUTTONS
+    with session_factory()() as session:
+        status = session.scalar(select(Message.status).where(Message.direction == "visitor"))
+    assert status == "no_reply"

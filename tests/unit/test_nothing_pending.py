@@ -30,18 +30,3 @@ def test_otherwise_the_visitor_is_asked_what_they_need_and_nothing_is_claimed():
     [message] = what_can_i_do()
     assert message["text"] == WHAT_CAN_I_DO and "承知" not in message["text"]
     assert [b["title"] for b in message["buttons"]] == ["相談を予約する", "支援制度を見る", "担当者と話す"]
-
-
-def test_the_internal_route_answers_the_action(client, monkeypatch):
-    monkeypatch.setenv("CHIZAI_INTERNAL_TOKEN", "t")
-    from bot.core.config import get_settings
-
-    get_settings.cache_clear()
-    headers = {"X-Internal-Token": "t"}
-    menu = client.post("/internal/answers/nothing-pending", json={"text": "はい"}, headers=headers).json()
-    assert menu["flow"] is None and menu["messages"][0]["text"] == WHAT_CAN_I_DO
-    booking = client.post(
-        "/internal/answers/nothing-pending", json={"text": "明日予約したい"}, headers=headers
-    )
-    assert booking.json() == {"messages": [], "flow": "booking"}
-    assert client.post("/internal/answers/nothing-pending", json={"text": "はい"}).status_code == 403

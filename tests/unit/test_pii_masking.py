@@ -67,3 +67,8 @@ def test_e_mail_written_with_full_width_at_and_dots_is_masked():
 @pytest.mark.parametrize("number", ["CZ-7K3M9P", "CZ-2345AB", "CZ-98765Q"])
 def test_booking_numbers_like_cz_7k3m9p_are_not_masked(number):
     assert mask_pii(f"予約番号は {number} です") == f"予約番号は {number} です"
+
+
+def test_the_engine_token_in_an_action_call_url_is_not_logged():
+    line = '127.0.0.1:51234 - "POST /engine/actions?token=Xy9_secret-123 HTTP/1.1" 200'
+    assert mask_pii(line) == '127.0.0.1:51234 - "POST /engine/actions?token=[secret] HTTP/1.1" 200'

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.core.db import migrate, session_factory
 from bot.models import Message
 from bot.services.assistant import Assistant
+from bot.services.rasa_client import EngineTurn
 from bot.services.turn_locks import TurnLocks, TurnUnavailable
 from bot.services.visitor_input import VisitorText
 from bot.text import replies
@@ -25,25 +26,18 @@ class SlowRasa:
         self.busy: dict[str, int] = {}
         self.most_at_once: dict[str, int] = {}
 
-    async def send(self, sender_id: str, text: str) -> list[dict]:
+    async def send(self, sender_id: str, text: str) -> EngineTurn:
         self.busy[sender_id] = self.busy.get(sender_id, 0) + 1
         self.most_at_once[sender_id] = max(self.most_at_once.get(sender_id, 0), self.busy[sender_id])
         await asyncio.sleep(self.seconds)
         self.busy[sender_id] -= 1
-        return [{"text": "商標権の存続期間は、登録から10年です。"}]
-
-    async def tracker(self, sender_id: str) -> dict:
-        return {"sender_id": sender_id, "latest_message": None}
-
-    async def actions_ok(self) -> bool:
-        return True
+        return EngineTurn([{"text": "商標権の存続期間は、登録から10年です。"}], {})
 
 
 async def ask_at_once(assistant: Assistant, senders: list[str]) -> list[list]:
     answers = await asyncio.gather(
         *(assistant.reply(sender, "web", VisitorText(QUESTION, QUESTION)) for sender in senders)
     )
-    await assistant.wait_for_background()
     return answers
 
 

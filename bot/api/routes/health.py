@@ -1,5 +1,5 @@
-"""``GET /healthz``: whether the engine, the action server and the database are ready (and the
-Redis of the turn locks, when the gateway shares them with other workers)."""
+"""``GET /healthz``: whether the engine, the in-process action endpoint and the database are ready
+(and the Redis of the turn locks, when the gateway shares them with other workers)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from bot.api.deps import RasaDep, TurnsDep
+from bot.api.routes.engine import actions_ready
 from bot.core.db import database_ok
 
 router = APIRouter()
@@ -19,7 +20,7 @@ router = APIRouter()
 async def healthz(rasa: RasaDep, turns: TurnsDep) -> JSONResponse:
     checks = {
         "rasa": rasa.engine_ok(),
-        "actions": rasa.actions_ok(),
+        "actions": actions_ready(),
         "database": to_thread.run_sync(database_ok),
     }
     if turns.shared:

@@ -1,4 +1,4 @@
-"""The booking form's name answers, on trackers built from plain state (no server)."""
+"""The booking form's answers, on trackers built from plain state (no server)."""
 
 import asyncio
 
@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
+from bot.core.db import migrate
 
 
 def tracker(**slots) -> Tracker:
@@ -61,14 +62,17 @@ def test_an_emoji_when_the_topic_is_asked_is_not_the_topic_other():
     }
 
 
-def test_kind_and_place_named_in_passing_take_one_lookup_and_none_when_given_or_asked(monkeypatch):
+def test_kind_and_place_named_in_passing_take_one_lookup_and_none_when_given_or_asked(
+    settings_env, monkeypatch
+):
+    migrate()
     calls = []
 
-    async def gateway(path, payload):
-        calls.append(path)
-        return {"values": {"consultation_kind": "specialist", "place": "akihabara"}}
+    def mentions(session, text):
+        calls.append(text)
+        return {"consultation_kind": "specialist", "place": "akihabara"}
 
-    monkeypatch.setattr("actions.booking.call", gateway)
+    monkeypatch.setattr("actions.booking.dialogue.mentions", mentions)
     form = ValidateBookingForm()
     fresh = tracker(requested_slot="booking_topic")
     found = asyncio.run(form.extract_consultation_kind(CollectingDispatcher(), fresh, {}))

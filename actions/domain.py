@@ -1,0 +1,36 @@
+"""How the actions reach the domain: in the gateway's process, one database session per step."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from anyio import to_thread
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.core.db import with_retries
+from bot.text.messages import BotMessage
+from bot.text.replies import ACTION_UNAVAILABLE, HUMAN_BUTTON
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def say(dispatcher: CollectingDispatcher, messages: list[BotMessage]) -> None:
+    """Send the domain's messages to the visitor as they are."""
+    for message in messages:
+        dispatcher.utter_message(text=message["text"], buttons=list(message["buttons"]))
+
+
+async def in_session(dispatcher: CollectingDispatcher, work: Callable[[Session], T]) -> T | None:
+    """``work`` in a database session off the event loop; on a database failure the visitor is
+    told so politely and ``None`` is returned."""
+    try:
+        return await to_thread.run_sync(with_retries, work)
+    except SQLAlchemyError:
+        logger.exception("an action could not reach the database")
+        dispatcher.utter_message(text=ACTION_UNAVAILABLE, buttons=[dict(HUMAN_BUTTON)])
+        return None
