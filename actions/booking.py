@@ -12,23 +12,36 @@ from rasa_sdk.types import DomainDict
 
 from actions.consent import clear_yes
 from actions.domain import in_session, say
-from bot.booking import dialogue
+from bot.booking import dialogue, form
 from bot.core.config import get_settings
 from bot.text.booking_number import read_booking_number
 from bot.text.names import read_company_and_name, read_person_name
 from bot.text.normalize import has_words
 
-BOOKING_FORM = "booking_form"
-BOOKING_SLOTS = (
-    "booking_topic", "consultation_kind", "place", "booking_slot", "company", "person_name",
-    "booking_contact", "booking_description", "booking_consent", "booking_confirmed",
-)  # fmt: skip
+BOOKING_FORM = form.FORM
+BOOKING_SLOTS = form.SLOTS
 # Slots a message may fill in passing, before they are asked (bot/booking/dialogue.mentions).
 MENTIONABLE = ("consultation_kind", "place")
 CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot")
 UNREADABLE_NUMBER = (
     "予約番号を読み取れませんでした。予約番号は「CZ-」に続く英数字6文字です。もう一度入力してください。"
 )
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def asked(tracker: Tracker, slot: str) -> bool:
+    """Whether the latest message answers the question for ``slot`` (not a question of its own)."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    return tracker.get_slot("requested_slot") == slot and intent not in form.question(slot).not_an_answer
+
+
+async def kept(dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[str, str | None]) -> dict:
+    """Personal answers go to the form's draft; Rasa's slots get FILLED (or None: ask again)."""
+    slots = await in_session(dispatcher, lambda s: dialogue.keep_answers(s, tracker.sender_id, values))
+    return slots if slots is not None else dict.fromkeys(values)
 
 
 def form_state(tracker: Tracker) -> dict[str, Any]:
@@ -85,7 +98,8 @@ class AskBookingConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         slots = form_state(tracker)["slots"]
-        say(dispatcher, await in_session(dispatcher, lambda s: dialogue.summary(s, slots)) or [])
+        summary = await in_session(dispatcher, lambda s: dialogue.summary(s, tracker.sender_id, slots))
+        say(dispatcher, summary or [])
         return []
 
 
@@ -160,32 +174,40 @@ class ValidateBookingForm(FormValidationAction):
     ) -> dict:
         return await checked(dispatcher, tracker, "booking_slot", value)
 
-    async def validate_company(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        """The company, and the person's name too when both came in one message."""
-        text = str(value or "")
-        if not has_words(text):
-            return {"company": None}
-        company, name = read_company_and_name(text)
-        if name and not tracker.get_slot("person_name"):
-            return {"company": company or None, "person_name": name}
-        return {"company": company or None}
+    async def extract_company(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """The company, and the person's name too when both came in one message
+        («株式会社ミドリ電機の鈴木です»)."""
+        if not asked(tracker, "company"):
+            return {}
+        company, name = read_company_and_name(latest_text(tracker))
+        values = {"company": company if has_words(company) else None}
+        if values["company"] and name and not tracker.get_slot("person_name"):
+            values["person_name"] = name
+        return await kept(dispatcher, tracker, values)
 
-    async def validate_person_name(
-        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        name = read_person_name(str(value or ""))
-        return {"person_name": name if has_words(name) else None}
+    async def extract_person_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        if not asked(tracker, "person_name"):
+            return {}
+        name = read_person_name(latest_text(tracker))
+        return await kept(dispatcher, tracker, {"person_name": name if has_words(name) else None})
 
-    async def validate_booking_description(
-        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
+    async def extract_booking_description(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """A few words about the matter; emoji or marks alone are no description."""
-        return {"booking_description": value if has_words(str(value or "")) else None}
+        if not asked(tracker, "booking_description"):
+            return {}
+        text = latest_text(tracker)[:2000]
+        return await kept(dispatcher, tracker, {"booking_description": text if has_words(text) else None})
 
-    async def validate_booking_contact(
-        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        return await checked(dispatcher, tracker, "booking_contact", value)
+    async def extract_booking_contact(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """A phone number or e-mail, refused here when it already holds enough bookings."""
+        if not asked(tracker, "booking_contact"):
+            return {}
+        text = latest_text(tracker)[:2000]
+        step = await in_session(dispatcher, lambda s: dialogue.check(s, "booking_contact", text, None, {}))
+        if step is None:
+            return {"booking_contact": None}
+        say(dispatcher, step.messages)
+        return await kept(dispatcher, tracker, {"booking_contact": step.value})
 
     async def validate_booking_consent(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
@@ -234,6 +256,7 @@ class ActionBookingStopped(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        await in_session(dispatcher, lambda s: dialogue.stop(s, tracker.sender_id))
         dispatcher.utter_message(response="utter_booking_stopped")
         return [SlotSet(slot, None) for slot in (*BOOKING_SLOTS, *CANCEL_SLOTS)]
 

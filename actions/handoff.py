@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.consent import clear_yes
 from actions.domain import in_session, say
-from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off
+from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off, keep_contact_answer
 from bot.text.contact import parse_contact
 
 CONTACT_FORM = "contact_form"
@@ -63,8 +63,25 @@ class ActionHandleFallback(Action):
         return []
 
 
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def asked(tracker: Tracker, slot: str) -> bool:
+    """Whether the latest message answers the contact form's question for ``slot`` (a no leaves it)."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    return tracker.get_slot("requested_slot") == slot and intent != "deny"
+
+
+async def kept(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: str | None) -> dict:
+    """The answer goes to the contact form's draft; Rasa's slot gets FILLED (or None: ask again)."""
+    filled = await in_session(dispatcher, lambda s: keep_contact_answer(s, tracker.sender_id, slot, value))
+    return {slot: filled}
+
+
 class ValidateContactForm(FormValidationAction):
-    """Consent first; name and contact only when the visitor agreed."""
+    """Consent first; name and contact only when the visitor agreed, kept in the form's draft
+    (bot/forms/drafts.py), never in Rasa's slots."""
 
     def name(self) -> str:
         return "validate_contact_form"
@@ -87,14 +104,24 @@ class ValidateContactForm(FormValidationAction):
             return {"contact_consent": value}
         return {"contact_consent": None}
 
-    async def validate_contact_detail(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def extract_contact_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, str | None]:
-        contact = parse_contact(str(value)[:2000])
+        if not asked(tracker, "contact_name"):
+            return {}
+        return await kept(dispatcher, tracker, "contact_name", latest_text(tracker)[:100] or None)
+
+    async def extract_contact_detail(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, str | None]:
+        if not asked(tracker, "contact_detail"):
+            return {}
+        contact = parse_contact(latest_text(tracker)[:2000])
         if contact is None:
             dispatcher.utter_message(text=INVALID_CONTACT)
             return {"contact_detail": None}
-        return {"contact_detail": " / ".join(v for v in (contact.phone, contact.email) if v)}
+        detail = " / ".join(v for v in (contact.phone, contact.email) if v)
+        return await kept(dispatcher, tracker, "contact_detail", detail)
 
 
 class ActionFinishHandoff(Action):
@@ -107,9 +134,6 @@ class ActionFinishHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         consent = bool(tracker.get_slot("contact_consent"))
-        contact = parse_contact(tracker.get_slot("contact_detail") or "") if consent else None
-        name = tracker.get_slot("contact_name") if consent else None
-        messages = await in_session(dispatcher, lambda s: give_contact(s, tracker.sender_id, contact, name))
+        messages = await in_session(dispatcher, lambda s: give_contact(s, tracker.sender_id, consent))
         say(dispatcher, messages or [])
-        # Contact details live in the gateway's store only, not in the engine's tracker.
         return [SlotSet(slot, None) for slot in CONTACT_SLOTS]

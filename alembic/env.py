@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 import bot.booking.models
 import bot.catalogue.models
 import bot.escalation.models
+import bot.forms.models
 import bot.staff.models  # noqa: F401 - these imports register the tables on Base.metadata
 from alembic import context
 from bot.core.config import get_settings

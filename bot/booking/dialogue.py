@@ -1,5 +1,6 @@
 """The booking conversation as the actions drive it: what to ask, how to read an answer,
-the summary, and the outcome. Rasa keeps the form's state; the rules live here."""
+the summary, and the outcome. Rasa keeps which questions are answered; the personal answers are
+in the form's draft (bot/forms/drafts.py); the rules live here."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots
 from bot.booking.dates import parse_wanted
+from bot.booking.form import FORM
 from bot.booking.models import Booking, ConsultationKind, Place
 from bot.booking.service import (
     BookingError,
@@ -24,6 +26,8 @@ from bot.booking.service import (
     may_book_more,
 )
 from bot.core.clock import now_tokyo
+from bot.forms import drafts
+from bot.forms.drafts import FILLED
 from bot.text.contact import parse_contact
 from bot.text.messages import BotMessage, Button, bot_message
 from bot.text.normalize import content_words, normalize
@@ -193,8 +197,25 @@ def _check_slot(session: Session, text: str, entity: str | None, slots: dict) ->
     return Step(None, [bot_message(say.offer_for(wanted), _slot_buttons(offer[:SLOT_CHOICES]))])
 
 
-def summary(session: Session, slots: dict) -> list[BotMessage]:
+def given(session: Session, sender_id: str, slots: dict) -> dict:
+    """The form's answers: Rasa's slots with the personal answers of the draft in place of FILLED."""
+    return {**slots, **drafts.answers(session, sender_id, FORM)}
+
+
+def keep_answers(session: Session, sender_id: str, values: dict[str, str | None]) -> dict[str, str | None]:
+    """Keep personal answers in the draft; what Rasa's slots get instead (FILLED, or None to ask again)."""
+    drafts.keep(session, sender_id, FORM, values)
+    return {slot: FILLED if value is not None else None for slot, value in values.items()}
+
+
+def stop(session: Session, sender_id: str) -> None:
+    """The visitor stopped the booking: its answers are forgotten."""
+    drafts.discard(session, sender_id, FORM)
+
+
+def summary(session: Session, sender_id: str, slots: dict) -> list[BotMessage]:
     """Everything the visitor gave, to confirm or correct."""
+    slots = given(session, sender_id, slots)
     kind = session.get(ConsultationKind, slots["consultation_kind"])
     place = session.get(Place, slots["place"])
     start = datetime.fromisoformat(slots["booking_slot"])
@@ -207,6 +228,7 @@ def summary(session: Session, slots: dict) -> list[BotMessage]:
 
 def submit(session: Session, slots: dict, sender_id: str, base_url: str) -> tuple[bool, list[BotMessage]]:
     """Book; ``(True, confirmation)`` or ``(False, why, with other slots to choose)``."""
+    slots = given(session, sender_id, slots)
     contact = parse_contact(slots.get("booking_contact") or "")
     if contact is None:
         return False, [bot_message(say.INVALID_CONTACT)]
@@ -227,6 +249,7 @@ def submit(session: Session, slots: dict, sender_id: str, base_url: str) -> tupl
     except BookingError as error:
         others = free_slots(session, request.place_id, request.kind_id, request.slot_start)
         return False, [bot_message(say.refusal(error.code), _slot_buttons(others))]
+    drafts.discard(session, sender_id, FORM)
     return True, [say.confirmation(booking, _place_name(session, booking), base_url)]
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from bot.core.clock import utcnow
 from bot.escalation import messages
 from bot.escalation.models import Escalation, EscalationEvent
+from bot.forms import drafts
 from bot.models import Conversation
-from bot.text.contact import Contact
+from bot.text.contact import Contact, parse_contact
 from bot.text.messages import BotMessage
 
 VISITOR = "visitor"
@@ -117,11 +118,22 @@ def hand_off(
     return Handoff([*told, *messages.finished(escalation)], needs_contact=False)
 
 
-def give_contact(
-    session: Session, sender_id: str, contact: Contact | None, name: str | None
-) -> list[BotMessage]:
-    """Store the contact the visitor agreed to give (or the refusal); what to tell them."""
-    escalation = finish_handoff(session, sender_id, contact, name)
+CONTACT_FORM = "contact_form"
+
+
+def keep_contact_answer(session: Session, sender_id: str, slot: str, value: str | None) -> str | None:
+    """Keep a contact-form answer in the form's draft; what Rasa's slot gets (FILLED or None)."""
+    drafts.keep(session, sender_id, CONTACT_FORM, {slot: value})
+    return drafts.FILLED if value is not None else None
+
+
+def give_contact(session: Session, sender_id: str, consent: bool) -> list[BotMessage]:
+    """Store the contact the visitor agreed to give (or the refusal) from the contact form's
+    draft, which is then forgotten; what to tell them."""
+    answers = drafts.answers(session, sender_id, CONTACT_FORM)
+    drafts.discard(session, sender_id, CONTACT_FORM)
+    contact = parse_contact(answers.get("contact_detail") or "") if consent else None
+    escalation = finish_handoff(session, sender_id, contact, answers.get("contact_name") if contact else None)
     return messages.finished(escalation) if escalation else []
 
 

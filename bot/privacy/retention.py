@@ -25,6 +25,7 @@ from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.core.db import rows_changed, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
+from bot.forms import drafts
 from bot.models import Conversation, Message
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.staff import ratelimit
@@ -120,6 +121,7 @@ def run_purge() -> PurgeResult:
         bookings = purge_personal_data(session, settings.booking_retention_days)
         ratelimit.forget_before(session, utcnow() - LOGIN_ATTEMPTS_KEPT)
         forget_expired(session)
+        drafts.forget_stale(session)  # forms left unfinished: their answers after a day
         result = PurgeResult(conversations, messages, escalations, bookings, rasa_conversations)
         session.add(AuditEntry(actor=PURGE_ACTOR, action="purge", detail=result.summary()))
         return result

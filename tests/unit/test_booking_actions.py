@@ -2,11 +2,16 @@
 
 import asyncio
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
-from bot.core.db import migrate
+from bot.booking import form
+from bot.core.config import ROOT
+from bot.core.db import migrate, with_retries
+from bot.forms import drafts
+from bot.forms.drafts import FILLED
 
 
 def tracker(**slots) -> Tracker:
@@ -22,33 +27,62 @@ def tracker(**slots) -> Tracker:
     )
 
 
-def validate(method: str, value: str, state: Tracker) -> dict:
-    form = ValidateBookingForm()
-    return asyncio.run(getattr(form, method)(value, CollectingDispatcher(), state, {}))
+def answer(slot: str, text: str, intent: str = "inform", **slots) -> dict:
+    """What the form's validation makes of ``text`` typed when ``slot`` is asked."""
+    state = tracker(requested_slot=slot, **slots)
+    state.latest_message = {"text": text, "intent": {"name": intent}, "entities": []}
+    return asyncio.run(getattr(ValidateBookingForm(), f"extract_{slot}")(CollectingDispatcher(), state, {}))
 
 
-def test_a_company_answer_with_the_persons_name_fills_both():
-    assert validate("validate_company", "株式会社ミドリ電機の鈴木です", tracker()) == {
-        "company": "株式会社ミドリ電機",
-        "person_name": "鈴木",
+def draft() -> dict:
+    return with_retries(lambda s: drafts.answers(s, "web-test", "booking_form"))
+
+
+def test_a_company_answer_with_the_persons_name_fills_both_and_only_the_draft_holds_them(settings_env):
+    migrate()
+    assert answer("company", "株式会社ミドリ電機の鈴木です") == {"company": FILLED, "person_name": FILLED}
+    assert draft() == {"company": "株式会社ミドリ電機", "person_name": "鈴木"}
+
+
+def test_a_name_already_given_is_not_overwritten_and_desu_is_dropped(settings_env):
+    migrate()
+    assert answer("company", "ミドリ電機の鈴木です", person_name=FILLED) == {"company": FILLED}
+    assert answer("person_name", "鈴木と申します") == {"person_name": FILLED}
+    assert draft() == {"company": "ミドリ電機", "person_name": "鈴木"}
+
+
+def test_emoji_or_marks_alone_fill_no_answer(settings_env):
+    migrate()
+    assert answer("company", "👍") == {"company": None}
+    assert answer("person_name", "🙏🙏") == {"person_name": None}
+    assert answer("booking_description", "！？") == {"booking_description": None}
+    assert answer("booking_description", "新商品のロゴ") == {"booking_description": FILLED}
+    assert draft() == {"booking_description": "新商品のロゴ"}
+
+
+def test_a_question_asked_instead_of_an_answer_is_left_to_the_digression(settings_env):
+    migrate()
+    assert answer("company", "相談は無料ですか", intent="ask_center_info") == {}
+    assert answer("booking_description", "商標の出願について", intent="ask_trademark") == {
+        "booking_description": FILLED
     }
+    assert answer("person_name", "やっぱりやめます", intent="deny") == {}
 
 
-def test_a_name_already_given_is_not_overwritten_and_desu_is_dropped():
-    assert validate("validate_company", "ミドリ電機の鈴木です", tracker(person_name="鈴木一郎")) == {
-        "company": "ミドリ電機"
-    }
-    assert validate("validate_person_name", "鈴木と申します", tracker()) == {"person_name": "鈴木"}
+def test_a_contact_is_kept_normalised_in_the_draft_and_a_wrong_one_is_asked_again(settings_env):
+    migrate()
+    assert answer("booking_contact", "０９０ー１２３４ー５６７８") == {"booking_contact": FILLED}
+    assert draft() == {"booking_contact": "090-1234-5678"}
+    assert answer("booking_contact", "まだ決めてない") == {"booking_contact": None}
+    assert draft() == {}
 
 
-def test_emoji_or_marks_alone_fill_no_answer():
-    state = tracker()
-    assert validate("validate_company", "👍", state) == {"company": None}
-    assert validate("validate_person_name", "🙏🙏", state) == {"person_name": None}
-    assert validate("validate_booking_description", "！？", state) == {"booking_description": None}
-    assert validate("validate_booking_description", "新商品のロゴ", state) == {
-        "booking_description": "新商品のロゴ"
-    }
+def test_the_form_is_declared_once_and_domain_yml_follows_it():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
+    assert tuple(domain["forms"]["booking_form"]["required_slots"]) == form.SLOTS
+    for slot in form.PERSONAL:  # personal answers never reach Rasa's slots from the text
+        assert [m["type"] for m in domain["slots"][slot]["mappings"]] == ["custom"]
+        assert hasattr(ValidateBookingForm, f"extract_{slot}")
 
 
 def test_an_emoji_when_the_topic_is_asked_is_not_the_topic_other():
