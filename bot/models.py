@@ -27,6 +27,10 @@ class Conversation(Base):
     messages: Mapped[list[Message]] = relationship(back_populates="conversation")
 
 
+# What a purged message's text becomes (bot/privacy/retention.py); staff pages show it as purged.
+PURGED_TEXT = "(保存期間を過ぎたため削除しました)"
+
+
 class Message(Base):
     """A visitor's or the bot's turn, recorded before and after the engine is asked."""
 

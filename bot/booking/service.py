@@ -12,7 +12,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.booking.calendar import closure_reason, offered_slot, seats_taken
+from bot.booking.calendar import closure_reason, offered_slot
 from bot.booking.models import Booking, ConsultationKind, Place, SlotSeat
 from bot.core.clock import now_tokyo, utcnow
 from bot.text import booking_number
@@ -155,11 +155,6 @@ def change_booking(session: Session, booking: Booking, new_start: datetime) -> B
     booking.slot_start, booking.slot_minutes = new_start, minutes
     _claim_seat(session, booking)
     return booking
-
-
-def slot_is_free(session: Session, kind_id: str, place_id: str, start: datetime) -> bool:
-    slot = offered_slot(session, start)
-    return slot is not None and seats_taken(session, place_id, kind_id, start) < slot.capacity
 
 
 def purge_personal_data(session: Session, retention_days: int) -> int:

@@ -50,11 +50,6 @@ def load_faq(path: Path = FAQ_FILE) -> tuple[FaqEntry, ...]:
     return tuple(entries)
 
 
-def topic_intents() -> set[str]:
-    """The intents the FAQ answers."""
-    return {entry.intent for entry in load_faq()}
-
-
 def select_entry(intent: str, text: str) -> FaqEntry | None:
     """The sub-topic whose keywords ``text`` shares most, else the intent's general entry."""
     candidates = [e for e in load_faq() if e.intent == intent]

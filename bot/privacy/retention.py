@@ -26,7 +26,7 @@ from bot.core.config import get_settings
 from bot.core.db import rows_changed, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
-from bot.models import Conversation, Message
+from bot.models import PURGED_TEXT, Conversation, Message
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.staff import ratelimit
 from bot.staff.auth import forget_expired
@@ -34,7 +34,6 @@ from bot.staff.models import AuditEntry
 
 logger = logging.getLogger(__name__)
 
-PURGED_TEXT = "(保存期間を過ぎたため削除しました)"
 PURGE_ACTOR = "system:purge"
 LOGIN_ATTEMPTS_KEPT = timedelta(days=30)
 

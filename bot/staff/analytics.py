@@ -17,8 +17,7 @@ from bot.booking.models import Booking
 from bot.core.config import ROOT
 from bot.core.logging import mask_pii
 from bot.escalation.models import REASONS, Escalation
-from bot.models import Message
-from bot.privacy.retention import PURGED_TEXT
+from bot.models import PURGED_TEXT, Message
 from bot.staff.models import NluLabel
 from bot.staff.timefmt import tokyo_day, tokyo_midnight
 

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.escalation.models import PRIORITIES, REASONS, STATUSES, Escalation, EscalationEvent
 from bot.escalation.service import close_escalation
-from bot.models import Conversation, Message
-from bot.privacy.retention import PURGED_TEXT
+from bot.models import PURGED_TEXT, Conversation, Message
 from bot.staff.models import StaffUser
 from bot.staff.timefmt import tokyo_midnight
 

@@ -17,8 +17,7 @@ from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import EscalationEvent
 from bot.escalation.service import finish_handoff, is_bot_paused, open_escalation
-from bot.models import Conversation, Message
-from bot.privacy.retention import PURGED_TEXT
+from bot.models import PURGED_TEXT, Conversation, Message
 from bot.staff import analytics, bookings, catalogue, charts, escalations
 from bot.staff.auth import save_user
 from bot.staff.models import AuditEntry
