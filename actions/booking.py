@@ -14,6 +14,7 @@ from actions.consent import clear_yes
 from actions.domain import in_session, say
 from bot.booking import dialogue, form
 from bot.core.config import get_settings
+from bot.forms.drafts import FILLED
 from bot.text.booking_number import read_booking_number
 from bot.text.names import read_company_and_name, read_person_name
 from bot.text.normalize import has_words
@@ -22,7 +23,7 @@ BOOKING_FORM = form.FORM
 BOOKING_SLOTS = form.SLOTS
 # Slots a message may fill in passing, before they are asked (bot/booking/dialogue.mentions).
 MENTIONABLE = ("consultation_kind", "place")
-CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot")
+CANCEL_SLOTS = form.CANCEL_SLOTS
 UNREADABLE_NUMBER = (
     "予約番号を読み取れませんでした。予約番号は「CZ-」に続く英数字6文字です。もう一度入力してください。"
 )
@@ -139,12 +140,13 @@ class ValidateBookingForm(FormValidationAction):
         """The topic: the button pressed or words typed when asked, else the IP type said earlier."""
         if tracker.get_slot("booking_topic"):
             return {}
-        if tracker.get_slot("requested_slot") == "booking_topic":
-            typed = tracker.latest_message.get("text") or ""
-            topic = latest_entity(tracker, "ip_type") or ("other" if has_words(typed) else None)
-            return {"booking_topic": topic} if topic else {}
-        known = tracker.get_slot("ip_type")
-        return {"booking_topic": known} if known else {}
+        topic = form.topic_for(
+            asked=tracker.get_slot("requested_slot") == "booking_topic",
+            typed_words=has_words(latest_text(tracker)),
+            ip_type=latest_entity(tracker, "ip_type"),
+            known_ip_type=tracker.get_slot("ip_type"),
+        )
+        return {"booking_topic": topic} if topic else {}
 
     async def extract_consultation_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """The kind and the place named in passing in the latest message («秋葉原で、弁理士さんに»),
@@ -218,9 +220,9 @@ class ValidateBookingForm(FormValidationAction):
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict:
         """At the summary, a correction button empties the field to ask it again."""
-        field = latest_entity(tracker, "booking_change")
-        if field in BOOKING_SLOTS:
-            return {field: None, "booking_confirmed": None}
+        emptied = form.correction(latest_entity(tracker, "booking_change"))
+        if emptied is not None:
+            return emptied
         return {"booking_confirmed": value if clear_yes(dispatcher, tracker) else None}
 
 
@@ -264,7 +266,6 @@ class ActionBookingStopped(Action):
 def cancel_state(tracker: Tracker) -> dict[str, Any]:
     return {
         "number": tracker.get_slot("cancel_number") or "",
-        "contact": tracker.get_slot("cancel_contact") or "",
         "choice": tracker.get_slot("cancel_choice") or "cancel",
         "new_slot": tracker.get_slot("new_booking_slot"),
     }
@@ -279,9 +280,7 @@ class ValidateCancelForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        if tracker.get_slot("cancel_choice") in ("cancel", "not_found"):
-            return [s for s in domain_slots if s != "new_booking_slot"]
-        return domain_slots
+        return list(form.cancel_questions(tracker.get_slot("cancel_choice")))
 
     async def extract_cancel_number(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """A number already in the request (「予約番号CZ-…をキャンセルしたい」) need not be asked for."""
@@ -298,16 +297,20 @@ class ValidateCancelForm(FormValidationAction):
             dispatcher.utter_message(text=UNREADABLE_NUMBER)
         return {"cancel_number": number}
 
-    async def validate_cancel_contact(
-        self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict:
-        number, contact = cancel_state(tracker)["number"], str(value)[:2000]
-        found = await in_session(dispatcher, lambda s: dialogue.booking_exists(s, number, contact))
+    async def extract_cancel_contact(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """The phone or e-mail given with the booking, kept in the cancel form's draft."""
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if tracker.get_slot("requested_slot") != "cancel_contact" or intent in ("deny", "request_human"):
+            return {}
+        number, contact = cancel_state(tracker)["number"], latest_text(tracker)[:2000]
+        found = await in_session(
+            dispatcher, lambda s: dialogue.check_cancel_contact(s, tracker.sender_id, number, contact)
+        )
         if found is None:
             return {"cancel_contact": None}
         if found:
-            return {"cancel_contact": value}
-        return {"cancel_contact": value, "cancel_choice": "not_found"}
+            return {"cancel_contact": FILLED}
+        return {"cancel_contact": FILLED, "cancel_choice": "not_found"}
 
     async def validate_new_booking_slot(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
@@ -316,7 +319,7 @@ class ValidateCancelForm(FormValidationAction):
         entity = latest_entity(tracker, "booking_slot")
         step = await in_session(
             dispatcher,
-            lambda s: dialogue.check_new_slot(s, state["number"], state["contact"], text, entity),
+            lambda s: dialogue.check_new_slot(s, tracker.sender_id, state["number"], text, entity),
         )
         if step is None:
             return {"new_booking_slot": None}
@@ -335,7 +338,7 @@ class AskNewBookingSlot(Action):
             return []  # the validation read the answer and already offered slots near it
         state = cancel_state(tracker)
         messages = await in_session(
-            dispatcher, lambda s: dialogue.ask_new_slot(s, state["number"], state["contact"])
+            dispatcher, lambda s: dialogue.ask_new_slot(s, tracker.sender_id, state["number"])
         )
         say(dispatcher, messages or [])
         return []
@@ -352,7 +355,7 @@ class ActionFinishCancel(Action):
         messages = await in_session(
             dispatcher,
             lambda s: dialogue.cancel_or_change(
-                s, state["number"], state["contact"], state["choice"], state["new_slot"]
+                s, tracker.sender_id, state["number"], state["choice"], state["new_slot"]
             ),
         )
         say(dispatcher, messages or [])

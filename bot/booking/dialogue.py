@@ -209,8 +209,9 @@ def keep_answers(session: Session, sender_id: str, values: dict[str, str | None]
 
 
 def stop(session: Session, sender_id: str) -> None:
-    """The visitor stopped the booking: its answers are forgotten."""
+    """The visitor stopped booking or cancelling: the answers are forgotten."""
     drafts.discard(session, sender_id, FORM)
+    drafts.discard(session, sender_id, CANCEL_FORM)
 
 
 def summary(session: Session, sender_id: str, slots: dict) -> list[BotMessage]:
@@ -258,21 +259,31 @@ def _place_name(session: Session, booking: Booking) -> str:
     return place.name if place else booking.place_id
 
 
-def booking_exists(session: Session, number: str, contact: str) -> bool:
-    """Whether number and contact match an open booking (the caller never says which failed)."""
-    return find_booking(session, number, contact) is not None
+CANCEL_FORM = "cancel_form"
 
 
-def ask_new_slot(session: Session, number: str, contact: str) -> list[BotMessage]:
-    booking = find_booking(session, number, contact)
+def check_cancel_contact(session: Session, sender_id: str, number: str, text: str) -> bool:
+    """Whether number and contact match an open booking (the caller never says which failed);
+    the contact is kept in the cancel form's draft, not in Rasa's slots."""
+    drafts.keep(session, sender_id, CANCEL_FORM, {"cancel_contact": text})
+    return find_booking(session, number, text) is not None
+
+
+def _cancelling(session: Session, sender_id: str, number: str) -> Booking | None:
+    contact = drafts.answers(session, sender_id, CANCEL_FORM).get("cancel_contact") or ""
+    return find_booking(session, number, contact)
+
+
+def ask_new_slot(session: Session, sender_id: str, number: str) -> list[BotMessage]:
+    booking = _cancelling(session, sender_id, number)
     if booking is None:
         return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
     slots = free_slots(session, booking.place_id, booking.kind_id, now_tokyo(), SLOT_CHOICES)
     return [bot_message(say.ASK_NEW_SLOT, _slot_buttons(slots))]
 
 
-def check_new_slot(session: Session, number: str, contact: str, text: str, entity: str | None) -> Step:
-    booking = find_booking(session, number, contact)
+def check_new_slot(session: Session, sender_id: str, number: str, text: str, entity: str | None) -> Step:
+    booking = _cancelling(session, sender_id, number)
     if booking is None:
         return Step(None, [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)])
     slots = {"place": booking.place_id, "consultation_kind": booking.kind_id}
@@ -280,10 +291,12 @@ def check_new_slot(session: Session, number: str, contact: str, text: str, entit
 
 
 def cancel_or_change(
-    session: Session, number: str, contact: str, choice: str, new_slot: str | None
+    session: Session, sender_id: str, number: str, choice: str, new_slot: str | None
 ) -> list[BotMessage]:
-    """Cancel, or move to ``new_slot``, the booking matching number and contact."""
-    booking = find_booking(session, number, contact)
+    """Cancel, or move to ``new_slot``, the booking matching number and the contact given; the
+    cancel form's draft is then forgotten."""
+    booking = _cancelling(session, sender_id, number)
+    drafts.discard(session, sender_id, CANCEL_FORM)
     if booking is None:
         return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
     if choice == "cancel":

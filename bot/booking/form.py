@@ -44,3 +44,28 @@ PERSONAL = tuple(q.slot for q in QUESTIONS if q.personal)
 
 def question(slot: str) -> Question:
     return next(q for q in QUESTIONS if q.slot == slot)
+
+
+def topic_for(asked: bool, typed_words: bool, ip_type: str | None, known_ip_type: str | None) -> str | None:
+    """The consultation topic: when asked, the IP type pressed or named, else «other» for words
+    that name none (emoji alone are no answer); when not asked yet, the IP type said earlier."""
+    if asked:
+        return ip_type or ("other" if typed_words else None)
+    return known_ip_type
+
+
+def correction(field: str | None) -> dict[str, None] | None:
+    """At the summary, a correction button empties its field (asked again) and the confirmation."""
+    if field in SLOTS:
+        return {field: None, "booking_confirmed": None}
+    return None
+
+
+CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot")
+
+
+def cancel_questions(choice: str | None) -> tuple[str, ...]:
+    """The cancel form's questions: the new slot only when the visitor moves the booking."""
+    if choice in ("cancel", "not_found"):
+        return tuple(s for s in CANCEL_SLOTS if s != "new_booking_slot")
+    return CANCEL_SLOTS

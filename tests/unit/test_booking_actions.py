@@ -114,3 +114,26 @@ def test_kind_and_place_named_in_passing_take_one_lookup_and_none_when_given_or_
     asked = tracker(consultation_kind="general", requested_slot="place")
     assert asyncio.run(form.extract_consultation_kind(CollectingDispatcher(), asked, {})) == {}
     assert len(calls) == 1
+
+
+def test_the_form_rules_live_in_the_domain_and_the_cancel_form_follows_domain_yml():
+    assert form.topic_for(asked=True, typed_words=True, ip_type=None, known_ip_type="design") == "other"
+    assert form.topic_for(asked=True, typed_words=False, ip_type=None, known_ip_type=None) is None
+    assert form.topic_for(asked=False, typed_words=True, ip_type=None, known_ip_type="design") == "design"
+    assert form.correction("place") == {"place": None, "booking_confirmed": None}
+    assert form.correction("nonsense") is None
+    assert "new_booking_slot" not in form.cancel_questions("cancel")
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
+    assert tuple(domain["forms"]["cancel_form"]["required_slots"]) == form.cancel_questions("change")
+
+
+def test_the_contact_given_to_cancel_is_kept_in_the_draft_not_in_the_slot(settings_env):
+    from actions.booking import ValidateCancelForm
+
+    migrate()
+    state = tracker(requested_slot="cancel_contact", cancel_number="CZ-7K3M9P")
+    state.latest_message = {"text": "090-1234-5678", "intent": {"name": "inform"}, "entities": []}
+    found = asyncio.run(ValidateCancelForm().extract_cancel_contact(CollectingDispatcher(), state, {}))
+    assert found == {"cancel_contact": FILLED, "cancel_choice": "not_found"}  # no such booking
+    kept = with_retries(lambda s: drafts.answers(s, "web-test", "cancel_form"))
+    assert kept == {"cancel_contact": "090-1234-5678"}
