@@ -25,7 +25,7 @@ from bot.booking.service import (
     find_booking,
     may_book_more,
 )
-from bot.core.clock import now_tokyo
+from bot.core.clock import TOKYO, now_tokyo
 from bot.forms import drafts
 from bot.forms.drafts import FILLED
 from bot.text.contact import parse_contact
@@ -167,11 +167,16 @@ def _check_contact(session: Session, text: str) -> Step:
     return Step(" / ".join(v for v in (contact.phone, contact.email) if v))
 
 
+def _wall_clock(start: datetime) -> datetime:
+    """Slots are Tokyo wall-clock times: an instant with an offset is read as Tokyo time."""
+    return start.astimezone(TOKYO).replace(tzinfo=None) if start.tzinfo else start
+
+
 def _check_slot(session: Session, text: str, entity: str | None, slots: dict) -> Step:
     place, kind = slots["place"], slots["consultation_kind"]
     if entity:
         try:
-            start = datetime.fromisoformat(entity)
+            start = _wall_clock(datetime.fromisoformat(entity))
         except ValueError:
             return Step(None, ask(session, "booking_slot", slots))
         free = free_slots(session, place, kind, start, 1, only_day=start.date())

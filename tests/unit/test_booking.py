@@ -280,3 +280,12 @@ def test_a_kind_and_a_place_named_in_passing_are_found(calendar, text, found):
 
     with session_factory()() as session:
         assert mentions(session, text) == found
+
+
+@pytest.mark.parametrize(
+    "payload", ["2026-11-26T10:00:00", "2026-11-26T10:00:00+09:00", "2026-11-26T01:00:00Z"]
+)
+def test_a_slot_button_is_read_as_tokyo_wall_clock_time_with_or_without_an_offset(calendar, payload):
+    slots = {"place": "akihabara", "consultation_kind": "general"}
+    with session_factory()() as session:
+        assert check(session, "booking_slot", "", payload, slots).value == "2026-11-26T10:00:00"
