@@ -15,8 +15,8 @@ from actions.domain import in_session, say
 from bot.booking import dialogue, form
 from bot.core.config import get_settings
 from bot.forms.drafts import FILLED
-from bot.text.booking_number import read_booking_number
-from bot.text.names import read_company_and_name, read_person_name
+from bot.reading.booking_number import read_booking_number
+from bot.reading.names import read_company_and_name, read_person_name
 from bot.text.normalize import has_words
 
 BOOKING_FORM = form.FORM

@@ -1,11 +1,11 @@
-"""Consent and confirmations: only a plain yes counts (bot/text/answers.py)."""
+"""Consent and confirmations: only a plain yes counts (bot/reading/answers.py)."""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.text.answers import is_clear_yes
+from bot.reading.answers import is_clear_yes
 
 NOT_A_CLEAR_YES = "恐れ入りますが、「はい」とご入力いただくか、ボタンでお答えください。"
 

@@ -11,9 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.conversation.messages import BotMessage
+from bot.conversation.replies import ACTION_UNAVAILABLE, HUMAN_BUTTON
 from bot.core.db import with_retries
-from bot.text.messages import BotMessage
-from bot.text.replies import ACTION_UNAVAILABLE, HUMAN_BUTTON
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.consent import clear_yes
 from actions.domain import in_session, say
 from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off, keep_contact_answer
-from bot.text.contact import parse_contact
+from bot.reading.contact import parse_contact
 
 CONTACT_FORM = "contact_form"
 CONTACT_SLOTS = ("contact_consent", "contact_name", "contact_detail")

@@ -36,7 +36,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.text import replies  # noqa: E402
+from bot.conversation import replies  # noqa: E402
 from scripts.scaled import scratch_scaled_system  # noqa: E402
 from scripts.system import System  # noqa: E402
 

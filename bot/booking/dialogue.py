@@ -25,11 +25,11 @@ from bot.booking.service import (
     find_booking,
     may_book_more,
 )
+from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.clock import TOKYO, now_tokyo
 from bot.forms import drafts
 from bot.forms.drafts import FILLED
-from bot.text.contact import parse_contact
-from bot.text.messages import BotMessage, Button, bot_message
+from bot.reading.contact import parse_contact
 from bot.text.normalize import content_words, normalize
 
 IP_TYPES = {

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from bot.booking.dates import Wanted
 from bot.booking.models import Booking, ConsultationKind, Place
-from bot.text.messages import BotMessage, Button, bot_message
+from bot.conversation.messages import BotMessage, Button, bot_message
 
 WEEKDAYS = "月火水木金土日"
 FALLBACK_BUTTONS = [

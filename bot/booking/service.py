@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from bot.booking.calendar import closure_reason, offered_slot
 from bot.booking.models import Booking, ConsultationKind, Place, SlotSeat
 from bot.core.clock import now_tokyo, utcnow
-from bot.text import booking_number
-from bot.text.contact import Contact, parse_contact
+from bot.reading import booking_number
+from bot.reading.contact import Contact, parse_contact
 
 MAX_OPEN_BOOKINGS_PER_CONTACT = 2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.catalogue.models import Program
-from bot.text.messages import BotMessage, Button, bot_message
+from bot.conversation.messages import BotMessage, Button, bot_message
 
 CENTER_PAGE = "http://www.tokyo-kosha.or.jp/chizai/service/index.html"
 OFFICIAL_HOST = "tokyo-kosha.or.jp"

@@ -55,12 +55,12 @@ from linebot.v3.webhooks import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.conversation import replies
+from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.models import LineEvent, LineFollower
 from bot.services.assistant import Assistant
 from bot.services.visitor_input import InputError, Problem, check_text
-from bot.text import replies
-from bot.text.messages import BotMessage, Button, bot_message
 
 logger = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.escalation.models import Escalation
-from bot.text.messages import BotMessage, Button, bot_message
 
 RESTART_BUTTON: Button = {"title": "最初からやり直す", "payload": "/restart"}
 

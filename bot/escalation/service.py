@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.conversation.messages import BotMessage
 from bot.core.clock import utcnow
 from bot.escalation import messages
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
 from bot.models import Conversation
-from bot.text.contact import Contact, parse_contact
-from bot.text.messages import BotMessage
+from bot.reading.contact import Contact, parse_contact
 
 VISITOR = "visitor"
 BOT = "bot"

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from bot.catalogue.models import Program
 from bot.catalogue.render import program_button, program_card, program_list
 from bot.catalogue.search import best, rank
+from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
 from bot.faq.select import select_entry
-from bot.text.messages import BotMessage, Button, bot_message
 
 BOOK = Button(title="相談を予約する", payload="/book_consultation")
 HUMAN = Button(title="担当者と話す", payload="/request_human")

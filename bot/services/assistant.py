@@ -9,6 +9,8 @@ from anyio import to_thread
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.conversation import replies
+from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.escalation import messages as handoff
 from bot.escalation.service import is_bot_paused, resume_bot
@@ -16,8 +18,6 @@ from bot.services import transcript
 from bot.services.rasa_client import EngineUnavailable, RasaClient
 from bot.services.turn_locks import TurnLocks, TurnUnavailable
 from bot.services.visitor_input import VisitorText
-from bot.text import replies
-from bot.text.messages import BotMessage, Button, bot_message
 
 logger = logging.getLogger(__name__)
 RESTART = "/restart"

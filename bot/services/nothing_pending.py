@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from bot.text.booking_number import read_booking_number
-from bot.text.contact import parse_contact
-from bot.text.messages import BotMessage, bot_message
+from bot.conversation.messages import BotMessage, bot_message
+from bot.conversation.replies import NEXT_STEP_BUTTONS
+from bot.reading.booking_number import read_booking_number
+from bot.reading.contact import parse_contact
 from bot.text.normalize import normalize
-from bot.text.replies import NEXT_STEP_BUTTONS
 
 Flow = Literal["cancel", "callback", "booking"]
 

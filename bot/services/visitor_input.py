@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from bot.text import replies
+from bot.conversation import replies
 from bot.text.normalize import has_content, normalize
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue.models import Program, ProgramChange
 from bot.catalogue.render import program_card
-from bot.text.messages import BotMessage
+from bot.conversation.messages import BotMessage
 
 
 @dataclass(frozen=True)

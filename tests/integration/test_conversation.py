@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from bot.text import replies
+from bot.conversation import replies
 
 
 def chat(gateway, text, sender_id=None):

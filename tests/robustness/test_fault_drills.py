@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from bot.channels.line import signature_of
-from bot.text import replies
+from bot.conversation import replies
 from scripts.bad_input import LINE_SECRET, line_text_event, webhook_body
 from scripts.system import System
 from tests.robustness.conftest import database_path, visitor_rows

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from bot.text import replies
+from bot.conversation import replies
 from scripts.load import run_load
 from tests.robustness.conftest import visitor_rows
 

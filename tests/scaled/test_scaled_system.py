@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from bot.booking.calendar import free_slots
 from bot.booking.models import Booking
+from bot.conversation import replies
 from bot.core.clock import now_tokyo
 from bot.core.config import ROOT
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.services.turn_locks import KEY_PREFIX, TurnLocks
-from bot.text import replies
 from scripts.bad_input import LINE_SECRET, LINE_TOKEN, line_env, run_corpus
 from scripts.load import run_load
 from scripts.scaled import ScaledSystem, scratch_scaled_system

@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.booking.calendar import free_slots
 from bot.booking.service import BookingRequest, create_booking
 from bot.core.clock import now_tokyo
-from bot.text.contact import Contact
+from bot.reading.contact import Contact
 
 
 def book(system) -> str:

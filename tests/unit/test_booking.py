@@ -23,8 +23,8 @@ from bot.booking.service import (
 )
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
-from bot.text.booking_number import read_booking_number
-from bot.text.contact import Contact
+from bot.reading.booking_number import read_booking_number
+from bot.reading.contact import Contact
 
 NOW = datetime(2026, 11, 25, 9, 0)  # a Wednesday, Tokyo time
 TOKYO_NOW = "2026-11-25 09:00 +09:00"

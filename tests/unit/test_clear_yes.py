@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text.answers import is_clear_yes
+from bot.reading.answers import is_clear_yes
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from bot.escalation.service import (
     resume_bot,
 )
 from bot.escalation.urgency import urgent_reason
-from bot.text.contact import Contact, parse_contact
+from bot.reading.contact import Contact, parse_contact
 
 
 @pytest.mark.parametrize(

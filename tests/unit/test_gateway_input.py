@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
+from bot.conversation import replies
 from bot.core.db import session_factory
 from bot.models import Message
-from bot.text import replies
 
 BAD_TEXTS = {
     "empty": "",

@@ -4,13 +4,13 @@ import asyncio
 
 from sqlalchemy import select
 
+from bot.conversation import replies
 from bot.core.db import migrate, session_factory
 from bot.models import Message
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import EngineTurn, EngineUnavailable
 from bot.services.turn_locks import TurnLocks
 from bot.services.visitor_input import VisitorText
-from bot.text import replies
 
 QUESTION = "商標の登録はどれくらい有効ですか"
 

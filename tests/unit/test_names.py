@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.text.names import read_company_and_name, read_person_name
+from bot.reading.names import read_company_and_name, read_person_name
 
 
 @pytest.mark.parametrize(

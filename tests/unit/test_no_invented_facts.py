@@ -16,12 +16,12 @@ import yaml
 from bot.catalogue.models import Program
 from bot.catalogue.render import program_card
 from bot.catalogue.seed import program_values
+from bot.conversation import replies
 from bot.core.config import ROOT, get_settings
 from bot.escalation import messages as handoff
 from bot.escalation.models import Escalation
+from bot.reading.facts import fact_tokens, source_tokens
 from bot.services import answers
-from bot.text import replies
-from bot.text.facts import fact_tokens, source_tokens
 
 JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 # Product limits we set ourselves, not facts about the center.

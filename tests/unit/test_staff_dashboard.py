@@ -18,10 +18,10 @@ from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import EscalationEvent
 from bot.escalation.service import finish_handoff, is_bot_paused, open_escalation
 from bot.models import PURGED_TEXT, Conversation, Message
+from bot.reading.contact import Contact
 from bot.staff import analytics, bookings, catalogue, charts, escalations
 from bot.staff.auth import save_user
 from bot.staff.models import AuditEntry
-from bot.text.contact import Contact
 
 ACTOR = "sato@example.jp"
 

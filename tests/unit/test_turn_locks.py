@@ -6,13 +6,13 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select
 
+from bot.conversation import replies
 from bot.core.db import migrate, session_factory
 from bot.models import Message
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import EngineTurn
 from bot.services.turn_locks import TurnLocks, TurnUnavailable
 from bot.services.visitor_input import VisitorText
-from bot.text import replies
 from tests.unit.conftest import closed_port
 
 QUESTION = "商標の登録はどれくらい有効ですか"

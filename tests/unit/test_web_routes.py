@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.text import replies
+from bot.conversation import replies
 
 SOURCES = Path(__file__).resolve().parents[3] / "shared" / "content" / "sources.md"
 

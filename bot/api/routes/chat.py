@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 
 from bot.api.deps import AssistantDep, SettingsDep
 from bot.api.openapi import text_body
+from bot.conversation import replies
+from bot.conversation.messages import bot_message
 from bot.services.visitor_input import InputError, check_text, read_json_object
-from bot.text import replies
-from bot.text.messages import bot_message
 
 router = APIRouter()
 # Web sender ids carry the ``web-`` prefix, so a web visitor can never write into another

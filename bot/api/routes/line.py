@@ -19,8 +19,8 @@ from pydantic import SecretStr
 from bot.api.deps import AssistantDep, SettingsDep
 from bot.api.errors import error_response
 from bot.channels.line import LineChannel, LineSender, line_sender, parse_events, signature_ok
+from bot.conversation import replies
 from bot.core.config import get_settings
-from bot.text import replies
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from bot.api.errors import error_response
 from bot.api.openapi import text_body
+from bot.conversation import replies
 from bot.core.config import get_settings
 from bot.services.rasa_client import EngineUnavailable
 from bot.services.visitor_input import InputError, check_text, read_json_object
-from bot.text import replies
 
 router = APIRouter()
 RANKING_LENGTH = 5

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.text.messages import Button
+from bot.conversation.messages import Button
 
 NEXT_STEP_BUTTONS: list[Button] = [
     {"title": "相談を予約する", "payload": "/book_consultation"},

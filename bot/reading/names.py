@@ -1,7 +1,4 @@
-"""Company and person names as visitors type them: 「株式会社ミドリ電機の鈴木です」「鈴木と申します」.
-
-Shared by both Pythons (the booking form's actions read names with it).
-"""
+"""Company and person names as visitors type them: 「株式会社ミドリ電機の鈴木です」「鈴木と申します」."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Booking numbers as visitors type them, read alike by the gateway and the action server.
-
-Standard library and the normaliser only, like the rest of ``bot.text``: the actions run on
-Rasa's Python and cannot import the gateway's booking code.
-"""
+"""Booking numbers as visitors type them (「cz-7k3m9p」「ＣＺ－７Ｋ３Ｍ９Ｐ」), read one way everywhere."""
 
 from __future__ import annotations
 

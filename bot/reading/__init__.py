@@ -1,0 +1,1 @@
+"""Reading what visitors type: a plain yes, booking numbers, contacts, names, fact-like tokens."""
