@@ -16,7 +16,6 @@ from bot.booking import dialogue, form
 from bot.core.config import get_settings
 from bot.forms.drafts import FILLED
 from bot.reading.booking_number import read_booking_number
-from bot.reading.names import read_company_and_name, read_person_name
 from bot.text.normalize import has_words
 
 BOOKING_FORM = form.FORM
@@ -37,12 +36,6 @@ def asked(tracker: Tracker, slot: str) -> bool:
     """Whether the latest message answers the question for ``slot`` (not a question of its own)."""
     intent = tracker.latest_message.get("intent", {}).get("name")
     return tracker.get_slot("requested_slot") == slot and intent not in form.question(slot).not_an_answer
-
-
-async def kept(dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[str, str | None]) -> dict:
-    """Personal answers go to the form's draft; Rasa's slots get FILLED (or None: ask again)."""
-    slots = await in_session(dispatcher, lambda s: dialogue.keep_answers(s, tracker.sender_id, values))
-    return slots if slots is not None else dict.fromkeys(values)
 
 
 def form_state(tracker: Tracker) -> dict[str, Any]:
@@ -176,40 +169,20 @@ class ValidateBookingForm(FormValidationAction):
     ) -> dict:
         return await checked(dispatcher, tracker, "booking_slot", value)
 
-    async def extract_company(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        """The company, and the person's name too when both came in one message
-        («株式会社ミドリ電機の鈴木です»)."""
-        if not asked(tracker, "company"):
+    async def read_typed(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
+        """A typed answer, read by its question's reader and kept in the form's draft; Rasa's slots
+        get FILLED (or None: asked again). Not an answer (a question of its own): left alone."""
+        if not asked(tracker, slot):
             return {}
-        company, name = read_company_and_name(latest_text(tracker))
-        values = {"company": company if has_words(company) else None}
-        if values["company"] and name and not tracker.get_slot("person_name"):
-            values["person_name"] = name
-        return await kept(dispatcher, tracker, values)
-
-    async def extract_person_name(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        if not asked(tracker, "person_name"):
-            return {}
-        name = read_person_name(latest_text(tracker))
-        return await kept(dispatcher, tracker, {"person_name": name if has_words(name) else None})
-
-    async def extract_booking_description(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        """A few words about the matter; emoji or marks alone are no description."""
-        if not asked(tracker, "booking_description"):
-            return {}
-        text = latest_text(tracker)[:2000]
-        return await kept(dispatcher, tracker, {"booking_description": text if has_words(text) else None})
-
-    async def extract_booking_contact(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        """A phone number or e-mail, refused here when it already holds enough bookings."""
-        if not asked(tracker, "booking_contact"):
-            return {}
-        text = latest_text(tracker)[:2000]
-        step = await in_session(dispatcher, lambda s: dialogue.check(s, "booking_contact", text, None, {}))
-        if step is None:
-            return {"booking_contact": None}
-        say(dispatcher, step.messages)
-        return await kept(dispatcher, tracker, {"booking_contact": step.value})
+        text, slots = latest_text(tracker)[:2000], form_state(tracker)["slots"]
+        result = await in_session(
+            dispatcher, lambda s: dialogue.read_answer(s, tracker.sender_id, slot, text, slots)
+        )
+        if result is None:
+            return {slot: None}
+        values, messages = result
+        say(dispatcher, messages)
+        return values
 
     async def validate_booking_consent(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
@@ -224,6 +197,20 @@ class ValidateBookingForm(FormValidationAction):
         if emptied is not None:
             return emptied
         return {"booking_confirmed": value if clear_yes(dispatcher, tracker) else None}
+
+
+def _typed_answer(slot: str):
+    async def extract(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        return await self.read_typed(slot, dispatcher, tracker)
+
+    extract.__doc__ = f"The typed answer to {slot} (its reader is declared in bot/booking/form.py)."
+    return extract
+
+
+# rasa-sdk reads a slot by the form's ``extract_<slot>`` method: one for each typed question declared.
+for _question in form.QUESTIONS:
+    if _question.personal:
+        setattr(ValidateBookingForm, f"extract_{_question.slot}", _typed_answer(_question.slot))
 
 
 class ActionSubmitBooking(Action):

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.booking import form
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots
 from bot.booking.dates import parse_wanted
@@ -23,7 +24,6 @@ from bot.booking.service import (
     change_booking,
     create_booking,
     find_booking,
-    may_book_more,
 )
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.clock import TOKYO, now_tokyo
@@ -152,19 +152,7 @@ def check(session: Session, slot: str, text: str, entity: str | None, slots: dic
     if slot == "booking_slot":
         # When not settled, the step's messages offer slots near what was typed.
         return _check_slot(session, text, entity, slots)
-    if slot == "booking_contact":
-        return _check_contact(session, text)
     raise ValueError(f"no check for {slot}")
-
-
-def _check_contact(session: Session, text: str) -> Step:
-    """A phone or e-mail; refused here, before the rest of the form, when it holds enough bookings."""
-    contact = parse_contact(text)
-    if contact is None:
-        return Step(None, [bot_message(say.INVALID_CONTACT)])
-    if not may_book_more(session, contact):
-        return Step(None, [bot_message(say.refusal("too_many_open_bookings"), say.LIMIT_BUTTONS)])
-    return Step(" / ".join(v for v in (contact.phone, contact.email) if v))
 
 
 def _wall_clock(start: datetime) -> datetime:
@@ -207,10 +195,18 @@ def given(session: Session, sender_id: str, slots: dict) -> dict:
     return {**slots, **drafts.answers(session, sender_id, FORM)}
 
 
-def keep_answers(session: Session, sender_id: str, values: dict[str, str | None]) -> dict[str, str | None]:
-    """Keep personal answers in the draft; what Rasa's slots get instead (FILLED, or None to ask again)."""
-    drafts.keep(session, sender_id, FORM, values)
-    return {slot: FILLED if value is not None else None for slot, value in values.items()}
+def read_answer(
+    session: Session, sender_id: str, slot: str, text: str, slots: dict
+) -> tuple[dict[str, str | None], list[BotMessage]]:
+    """Read a typed answer by its question's reader (bot/booking/form.py) and keep it in the draft;
+    what Rasa's slots get instead (FILLED, or None to ask again), and what to tell the visitor."""
+    read = form.question(slot).read
+    if read is None:
+        raise ValueError(f"{slot} is not a typed answer")
+    reading = read(session, text, given(session, sender_id, slots))
+    drafts.keep(session, sender_id, FORM, reading.values)
+    filled = {name: FILLED if value is not None else None for name, value in reading.values.items()}
+    return filled, reading.messages
 
 
 def stop(session: Session, sender_id: str) -> None:
@@ -225,11 +221,9 @@ def summary(session: Session, sender_id: str, slots: dict) -> list[BotMessage]:
     kind = session.get(ConsultationKind, slots["consultation_kind"])
     place = session.get(Place, slots["place"])
     start = datetime.fromisoformat(slots["booking_slot"])
-    return [
-        say.summary(
-            slots, kind, place, start, IP_TYPES.get(slots.get("booking_topic") or "other", IP_TYPES["other"])
-        )
-    ]
+    answers = [(q.label, slots.get(q.slot)) for q in form.QUESTIONS if q.label]
+    topic = IP_TYPES.get(slots.get("booking_topic") or "other", IP_TYPES["other"])
+    return [say.summary(answers, kind, place, start, topic)]
 
 
 def submit(session: Session, slots: dict, sender_id: str, base_url: str) -> tuple[bool, list[BotMessage]]:

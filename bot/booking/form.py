@@ -1,13 +1,27 @@
-"""The booking form, declared once: its questions in order, which answers are personal (kept in
-the form's draft, bot/forms/drafts.py, never in Rasa's slots) and which intents leave a question
-unanswered (the visitor asked something else; the form resumes after the answer).
+"""The booking form, declared once: its questions in order; for each typed answer its reader and
+its line in the summary (the answer is kept in the form's draft, bot/forms/drafts.py, never in
+Rasa's slots); and which intents leave a question unanswered (the visitor asked something else;
+the form resumes after the answer).
 
-``domain.yml``'s ``booking_form.required_slots`` follows this order (a unit test keeps them in step).
+Adding a typed question is one ``Question`` here, its slot and prompt (``utter_ask_<slot>``) in
+``domain.yml`` (a unit test keeps ``required_slots`` in step), and, when the booking stores it, the
+column and its migration.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.booking import messages as say
+from bot.booking.service import may_book_more
+from bot.conversation.messages import BotMessage, bot_message
+from bot.reading.contact import parse_contact
+from bot.reading.names import read_company_and_name, read_person_name
+from bot.text.normalize import has_words
 
 FORM = "booking_form"
 # Intents that are no answer to a free-text question: the visitor asks or wants something else.
@@ -19,10 +33,59 @@ LEAVING = frozenset({"deny", "request_human", "cancel_consultation"})
 
 
 @dataclass(frozen=True)
+class Reading:
+    """The answers read from one message (``None``: not understood, ask again), and what to say."""
+
+    values: dict[str, str | None]
+    messages: list[BotMessage] = field(default_factory=list)
+
+
+# (session, the text typed, the form's answers so far) -> what was read
+Reader = Callable[[Session, str, Mapping[str, Any]], Reading]
+
+
+def read_company(session: Session, text: str, given: Mapping[str, Any]) -> Reading:
+    """The company, and the person's name too when both came in one message
+    («株式会社ミドリ電機の鈴木です»), unless the name was given already."""
+    company, name = read_company_and_name(text)
+    values = {"company": company if has_words(company) else None}
+    if values["company"] and name and not given.get("person_name"):
+        values["person_name"] = name
+    return Reading(values)
+
+
+def read_name(session: Session, text: str, given: Mapping[str, Any]) -> Reading:
+    name = read_person_name(text)
+    return Reading({"person_name": name if has_words(name) else None})
+
+
+def read_contact(session: Session, text: str, given: Mapping[str, Any]) -> Reading:
+    """A phone or e-mail, normalised; refused here, before the rest of the form, when it already
+    holds enough bookings."""
+    contact = parse_contact(text)
+    if contact is None:
+        return Reading({"booking_contact": None}, [bot_message(say.INVALID_CONTACT)])
+    if not may_book_more(session, contact):
+        refusal = bot_message(say.refusal("too_many_open_bookings"), say.LIMIT_BUTTONS)
+        return Reading({"booking_contact": None}, [refusal])
+    return Reading({"booking_contact": " / ".join(v for v in (contact.phone, contact.email) if v)})
+
+
+def read_description(session: Session, text: str, given: Mapping[str, Any]) -> Reading:
+    """A few words about the matter; emoji or marks alone are no description."""
+    return Reading({"booking_description": text if has_words(text) else None})
+
+
+@dataclass(frozen=True)
 class Question:
     slot: str
-    personal: bool = False
+    read: Reader | None = None  # a typed answer read by the form and kept in the draft
+    label: str | None = None  # its line in the summary
     not_an_answer: frozenset[str] = LEAVING | TOPIC_QUESTIONS
+
+    @property
+    def personal(self) -> bool:
+        return self.read is not None
 
 
 QUESTIONS = (
@@ -30,11 +93,11 @@ QUESTIONS = (
     Question("consultation_kind"),
     Question("place"),
     Question("booking_slot"),
-    Question("company", personal=True),
-    Question("person_name", personal=True),
-    Question("booking_contact", personal=True),
+    Question("company", read_company, "会社名"),
+    Question("person_name", read_name, "お名前"),
+    Question("booking_contact", read_contact, "連絡先"),
     # A description may well name a topic («商標の出願について»): only leaving is no answer.
-    Question("booking_description", personal=True, not_an_answer=LEAVING),
+    Question("booking_description", read_description, "ご相談内容", not_an_answer=LEAVING),
     Question("booking_consent"),
     Question("booking_confirmed"),
 )

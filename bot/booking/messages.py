@@ -90,18 +90,20 @@ def refusal(code: str) -> str:
 
 
 def summary(
-    slots: dict, kind: ConsultationKind | None, place: Place | None, start: datetime, topic: str
+    answers: list[tuple[str, str | None]],
+    kind: ConsultationKind | None,
+    place: Place | None,
+    start: datetime,
+    topic: str,
 ) -> BotMessage:
+    """The booking to confirm: the choices, then each typed answer under its label."""
     lines = [
         "次の内容でご予約します。よろしいですか。",
         f"・テーマ: {topic}",
         f"・相談の種類: {kind.name if kind else '-'}",
         f"・場所: {place.name if place else '-'}",
         f"・日時: {slot_label(start)}",
-        f"・会社名: {slots.get('company') or '-'}",
-        f"・お名前: {slots.get('person_name') or '-'}",
-        f"・連絡先: {slots.get('booking_contact') or '-'}",
-        f"・ご相談内容: {slots.get('booking_description') or '-'}",
+        *(f"・{label}: {value or '-'}" for label, value in answers),
     ]
     buttons = [
         Button(title="この内容で予約する", payload="/affirm"),

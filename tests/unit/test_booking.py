@@ -11,6 +11,7 @@ from bot.booking import messages
 from bot.booking.calendar import closure_reason, free_slots, seed_calendar
 from bot.booking.dates import Wanted, parse_wanted
 from bot.booking.dialogue import ask, check
+from bot.booking.form import read_contact
 from bot.booking.models import Booking, ClosedDay, OpeningRule
 from bot.booking.service import (
     BookingError,
@@ -199,12 +200,12 @@ def test_a_contact_with_enough_bookings_is_refused_when_given_not_after_the_whol
     book(datetime(2026, 11, 26, 10, 0), phone="03-1111-2222")
     book(datetime(2026, 11, 27, 10, 0), phone="03-1111-2222")
     with session_factory()() as session:
-        refused = check(session, "booking_contact", "０３－１１１１－２２２２", None, {})
-        accepted = check(session, "booking_contact", "03-3333-4444", None, {})
-    assert refused.value is None
+        refused = read_contact(session, "０３－１１１１－２２２２", {})
+        accepted = read_contact(session, "03-3333-4444", {})
+    assert refused.values == {"booking_contact": None}
     assert refused.messages[0]["text"] == messages.refusal("too_many_open_bookings")
     assert {"title": "予約をやめる", "payload": "/deny"} in refused.messages[0]["buttons"]
-    assert accepted.value == "03-3333-4444" and accepted.messages == []
+    assert accepted.values == {"booking_contact": "03-3333-4444"} and accepted.messages == []
 
 
 def test_an_exact_time_that_is_not_free_is_said_so_before_the_nearby_offer(calendar):
