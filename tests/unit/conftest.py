@@ -26,6 +26,9 @@ def settings_env(tmp_path, monkeypatch) -> Iterator[None]:
     monkeypatch.setenv("CHIZAI_DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
     monkeypatch.setenv("CHIZAI_RASA_TRACKER_URL", f"sqlite:///{tmp_path / 'rasa_tracker.db'}")
     monkeypatch.setenv("CHIZAI_RASA_URL", f"http://127.0.0.1:{port}")
+    # No scheduled purge in the app's lifespan: its worker thread would outlive the test and read the
+    # settings of the next one (tests/unit/test_retention.py runs the purge itself).
+    monkeypatch.setenv("CHIZAI_PURGE_INTERVAL_HOURS", "0")
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     clock.reset()
