@@ -32,6 +32,8 @@ class ActionAnswerTopic(Action):
     ) -> list[dict[str, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name", "")
         text = latest_text(tracker)
+        if flow := answers.flow_asked(text):
+            return [FollowupAction(FLOW_ACTIONS[flow])]
         answer = await in_session(
             dispatcher, lambda s: answers.answer_topic(s, tracker.sender_id, intent, text)
         )

@@ -93,3 +93,17 @@ def test_every_custom_action_of_the_domain_is_registered():
 
     domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
     assert set(domain["actions"]) <= set(EXECUTOR.actions)
+
+
+def test_a_topic_question_asking_for_a_booking_with_its_day_starts_the_booking(engine_client):
+    text = "12/10の14時に秋葉原で商標の相談したい"
+    asking = fixture("nothing_pending", latest_message={"text": text, "intent": {"name": "ask_trademark"}})
+    started = run(engine_client, "action_answer_topic", asking).json()
+    assert started == {"events": [{"event": "followup", "name": "booking_form", "timestamp": None}],
+                       "responses": []}  # fmt: skip
+    urgent = "警告書が届いて訴えると言われています。来週相談したい"
+    first_staff = fixture(
+        "nothing_pending", latest_message={"text": urgent, "intent": {"name": "ask_infringement"}}
+    )
+    handed = run(engine_client, "action_answer_topic", first_staff).json()
+    assert handed["events"] == [{"event": "followup", "name": "contact_form", "timestamp": None}]
