@@ -21,7 +21,7 @@ from bot.text.normalize import has_words
 BOOKING_FORM = form.FORM
 BOOKING_SLOTS = form.SLOTS
 # Slots a message may fill in passing, before they are asked (bot/booking/dialogue.mentions).
-MENTIONABLE = ("consultation_kind", "place")
+MENTIONABLE = ("consultation_kind", "place", "booking_slot", "booking_contact")
 CANCEL_SLOTS = form.CANCEL_SLOTS
 UNREADABLE_NUMBER = (
     "予約番号を読み取れませんでした。予約番号は「CZ-」に続く英数字6文字です。もう一度入力してください。"
@@ -142,9 +142,10 @@ class ValidateBookingForm(FormValidationAction):
         return {"booking_topic": topic} if topic else {}
 
     async def extract_consultation_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        """The kind and the place named in passing in the latest message («秋葉原で、弁理士さんに»),
-        for those neither given nor being asked: one reading for both, so the place needs no
-        extractor of its own (rasa-sdk validates every slot an extractor sets)."""
+        """What the latest message gives in passing for questions neither answered nor being asked:
+        the kind and the place it names («秋葉原で、弁理士さんに»), the exact free slot it names, a
+        contact it carries. One reading
+        for all, so the others need no extractor of their own (bot/booking/dialogue.in_passing)."""
         open_slots = [
             slot
             for slot in MENTIONABLE
@@ -152,9 +153,12 @@ class ValidateBookingForm(FormValidationAction):
         ]
         if not open_slots:
             return {}
-        text = tracker.latest_message.get("text") or ""
-        values = await in_session(dispatcher, lambda s: dialogue.mentions(s, text)) or {}
-        return {slot: values[slot] for slot in open_slots if slot in values}
+        text = latest_text(tracker)[:2000]
+        slots = form_state(tracker)["slots"]
+        found = await in_session(
+            dispatcher, lambda s: dialogue.in_passing(s, tracker.sender_id, text, open_slots, slots)
+        )
+        return found or {}
 
     async def validate_consultation_kind(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict

@@ -128,6 +128,29 @@ def mentions(session: Session, text: str) -> dict[str, str]:
     return found
 
 
+def in_passing(
+    session: Session, sender_id: str, text: str, open_slots: list[str], slots: dict
+) -> dict[str, str]:
+    """What a message gives in passing for the open questions: the kind and the place it names; the
+    free slot at the exact day and time it names, once kind and place are known; and a phone number
+    or e-mail it carries (kept in the draft; the slot gets FILLED). What does not fit exactly (a
+    slot taken, a contact that cannot take another booking) is left for its question, which says why."""
+    found = {slot: value for slot, value in mentions(session, text).items() if slot in open_slots}
+    known = {**slots, **found}
+    if "booking_slot" in open_slots and known.get("place") and known.get("consultation_kind"):
+        wanted = parse_wanted(text, now_tokyo().date())
+        if wanted.day and wanted.at:
+            step = _check_slot(session, text, None, known)
+            if step.value:
+                found["booking_slot"] = step.value
+    if "booking_contact" in open_slots and parse_contact(text):
+        reading = form.read_contact(session, text, {})
+        if reading.values["booking_contact"]:
+            drafts.keep(session, sender_id, FORM, reading.values)
+            found["booking_contact"] = FILLED
+    return found
+
+
 def _match_option(text: str, options: list, entity: str | None) -> str | None:
     """The option chosen by button (entity), found in passing (its id), or named in typed text
     («秋葉原で» → 秋葉原本部)."""
@@ -150,9 +173,19 @@ def check(session: Session, slot: str, text: str, entity: str | None, slots: dic
     if slot == "place":
         return Step(_match_option(text, _places(session), entity))
     if slot == "booking_slot":
-        # When not settled, the step's messages offer slots near what was typed.
-        return _check_slot(session, text, entity, slots)
+        # A slot's own value (a button, or read in passing) is checked as the slot it names; when
+        # not settled, the step's messages offer slots near what was typed.
+        return _check_slot(session, text, entity or _slot_value(text), slots)
     raise ValueError(f"no check for {slot}")
+
+
+def _slot_value(text: str) -> str | None:
+    """``text`` when it is a slot's start as the bot writes it (ISO 8601), else ``None``."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
 
 
 def _wall_clock(start: datetime) -> datetime:

@@ -53,7 +53,7 @@ def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Ha
 
 
 def flow_asked(text: str) -> Flow | None:
-    """A topic question that carries a request with its data («12/10に商標の相談を予約したい», a
+    """A topic question that carries a request with its data («来週、商標の相談を予約したい», a
     booking number, a call-back with a number) leads to that flow rather than to the FAQ answer;
     an urgent matter is handed to staff first (``answer_topic``)."""
     return None if urgent_reason(text) else implied_flow(text)

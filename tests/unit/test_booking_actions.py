@@ -2,6 +2,7 @@
 
 import asyncio
 
+import time_machine
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -111,7 +112,12 @@ def test_kind_and_place_named_in_passing_take_one_lookup_and_none_when_given_or_
     fresh = tracker(requested_slot="booking_topic")
     found = asyncio.run(form.extract_consultation_kind(CollectingDispatcher(), fresh, {}))
     assert found == {"consultation_kind": "specialist", "place": "akihabara"} and len(calls) == 1
-    asked = tracker(consultation_kind="general", requested_slot="place")
+    asked = tracker(
+        consultation_kind="general",
+        booking_slot="2026-12-08T10:00:00",
+        booking_contact=FILLED,
+        requested_slot="place",
+    )
     assert asyncio.run(form.extract_consultation_kind(CollectingDispatcher(), asked, {})) == {}
     assert len(calls) == 1
 
@@ -137,3 +143,42 @@ def test_the_contact_given_to_cancel_is_kept_in_the_draft_not_in_the_slot(settin
     assert found == {"cancel_contact": FILLED, "cancel_choice": "not_found"}  # no such booking
     kept = with_retries(lambda s: drafts.answers(s, "web-test", "cancel_form"))
     assert kept == {"cancel_contact": "090-1234-5678"}
+
+
+def test_a_contact_given_in_passing_is_kept_before_its_question(settings_env):
+    from bot.booking.calendar import seed_calendar
+    from bot.core.config import get_settings
+
+    migrate()
+    with_retries(lambda s: seed_calendar(s, get_settings().calendar_file))
+    state = tracker(requested_slot="booking_topic")
+    state.latest_message = {"text": "来週、弁理士さんに相談したいです。suzuki@example.jp", "intent": {"name": "book_consultation"}, "entities": []}  # fmt: skip
+    found = asyncio.run(ValidateBookingForm().extract_consultation_kind(CollectingDispatcher(), state, {}))
+    assert found == {"consultation_kind": "specialist", "booking_contact": FILLED}
+    assert draft() == {"booking_contact": "suzuki@example.jp"}
+
+
+def test_an_exact_free_day_and_time_given_in_passing_is_the_slot(settings_env):
+    from bot.booking.calendar import seed_calendar
+    from bot.core.config import get_settings
+
+    migrate()
+    with_retries(lambda s: seed_calendar(s, get_settings().calendar_file))
+    with time_machine.travel("2026-12-01 10:00 +09:00", tick=False):
+        state = tracker(requested_slot="booking_topic")
+        state.latest_message = {"text": "12/10の14時に秋葉原で弁理士さんに相談したい", "intent": {"name": "book_consultation"}, "entities": []}  # fmt: skip
+        found = asyncio.run(
+            ValidateBookingForm().extract_consultation_kind(CollectingDispatcher(), state, {})
+        )
+        assert found == {
+            "consultation_kind": "specialist",
+            "place": "akihabara",
+            "booking_slot": "2026-12-10T14:00:00",
+        }
+        vague = tracker(requested_slot="booking_topic", consultation_kind="general", place="akihabara")
+        vague.latest_message = {"text": "来週の午後がいい", "intent": {"name": "inform"}, "entities": []}
+        # A part of a day is no exact slot: the date question offers what fits.
+        assert (
+            asyncio.run(ValidateBookingForm().extract_consultation_kind(CollectingDispatcher(), vague, {}))
+            == {}
+        )
