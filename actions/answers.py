@@ -8,17 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.domain import in_session, say
+from actions.domain import in_session, latest_text, say
 from bot.services import answers
 from bot.services.nothing_pending import implied_flow, what_can_i_do
 
 CONTACT_FORM = "contact_form"
 # The flows a yes/no/bare answer with nothing pending may lead to (bot/services/nothing_pending.py).
 FLOW_ACTIONS = {"cancel": "cancel_form", "booking": "booking_form", "callback": "action_escalate"}
-
-
-def latest_text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
 
 
 class ActionAnswerTopic(Action):

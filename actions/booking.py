@@ -11,36 +11,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import clear_yes
-from actions.domain import in_session, say
+from actions.domain import answers_question, in_session, latest_text, say
 from bot.booking import dialogue, form
 from bot.core.config import get_settings
 from bot.forms.drafts import FILLED
 from bot.reading.booking_number import read_booking_number
 from bot.text.normalize import has_words
 
-BOOKING_FORM = form.FORM
-BOOKING_SLOTS = form.SLOTS
-# Slots a message may fill in passing, before they are asked (bot/booking/dialogue.mentions).
+# Slots a message may fill in passing, before they are asked (bot/booking/dialogue.in_passing).
 MENTIONABLE = ("consultation_kind", "place", "booking_slot", "booking_contact")
-CANCEL_SLOTS = form.CANCEL_SLOTS
 UNREADABLE_NUMBER = (
     "予約番号を読み取れませんでした。予約番号は「CZ-」に続く英数字6文字です。もう一度入力してください。"
 )
 
 
-def latest_text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
-
-
-def asked(tracker: Tracker, slot: str) -> bool:
-    """Whether the latest message answers the question for ``slot`` (not a question of its own)."""
-    intent = tracker.latest_message.get("intent", {}).get("name")
-    return tracker.get_slot("requested_slot") == slot and intent not in form.question(slot).not_an_answer
-
-
-def form_state(tracker: Tracker) -> dict[str, Any]:
-    slots = {name: tracker.get_slot(name) for name in BOOKING_SLOTS}
-    return {"sender_id": tracker.sender_id, "slots": slots}
+def form_slots(tracker: Tracker) -> dict[str, Any]:
+    """The booking form's slots as Rasa holds them (typed answers as FILLED)."""
+    return {name: tracker.get_slot(name) for name in form.SLOTS}
 
 
 def latest_entity(tracker: Tracker, name: str) -> str | None:
@@ -60,8 +47,7 @@ class AskBookingChoice(Action):
     ) -> list[dict[str, Any]]:
         if self.slot in answered_this_turn(tracker):
             return []  # the validation read the answer and already said what is next
-        text = tracker.latest_message.get("text") or ""
-        slots = form_state(tracker)["slots"]
+        text, slots = latest_text(tracker), form_slots(tracker)
         say(dispatcher, await in_session(dispatcher, lambda s: dialogue.ask(s, self.slot, slots, text)) or [])
         return []
 
@@ -91,7 +77,7 @@ class AskBookingConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        slots = form_state(tracker)["slots"]
+        slots = form_slots(tracker)
         summary = await in_session(dispatcher, lambda s: dialogue.summary(s, tracker.sender_id, slots))
         say(dispatcher, summary or [])
         return []
@@ -117,7 +103,7 @@ async def checked(
 ) -> dict[str, Any]:
     """Let the domain read the answer; ``None`` makes the form ask again."""
     text, entity = str(value or "")[:2000], latest_entity(tracker, slot)
-    slots = form_state(tracker)["slots"]
+    slots = form_slots(tracker)
     step = await in_session(dispatcher, lambda s: dialogue.check(s, slot, text, entity, slots))
     if step is None:
         return {slot: None}
@@ -144,8 +130,8 @@ class ValidateBookingForm(FormValidationAction):
     async def extract_consultation_kind(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """What the latest message gives in passing for questions neither answered nor being asked:
         the kind and the place it names («秋葉原で、弁理士さんに»), the exact free slot it names, a
-        contact it carries. One reading
-        for all, so the others need no extractor of their own (bot/booking/dialogue.in_passing)."""
+        contact it carries. One reading for all, so the others need no extractor of their own
+        (bot/booking/dialogue.in_passing)."""
         open_slots = [
             slot
             for slot in MENTIONABLE
@@ -154,7 +140,7 @@ class ValidateBookingForm(FormValidationAction):
         if not open_slots:
             return {}
         text = latest_text(tracker)[:2000]
-        slots = form_state(tracker)["slots"]
+        slots = form_slots(tracker)
         found = await in_session(
             dispatcher, lambda s: dialogue.in_passing(s, tracker.sender_id, text, open_slots, slots)
         )
@@ -176,9 +162,9 @@ class ValidateBookingForm(FormValidationAction):
     async def read_typed(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
         """A typed answer, read by its question's reader and kept in the form's draft; Rasa's slots
         get FILLED (or None: asked again). Not an answer (a question of its own): left alone."""
-        if not asked(tracker, slot):
+        if not answers_question(tracker, slot, form.question(slot).not_an_answer):
             return {}
-        text, slots = latest_text(tracker)[:2000], form_state(tracker)["slots"]
+        text, slots = latest_text(tracker)[:2000], form_slots(tracker)
         result = await in_session(
             dispatcher, lambda s: dialogue.read_answer(s, tracker.sender_id, slot, text, slots)
         )
@@ -224,7 +210,7 @@ class ActionSubmitBooking(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        slots, base_url = form_state(tracker)["slots"], get_settings().public_url.rstrip("/")
+        slots, base_url = form_slots(tracker), get_settings().public_url.rstrip("/")
         result = await in_session(
             dispatcher, lambda s: dialogue.submit(s, slots, tracker.sender_id, base_url)
         )
@@ -233,12 +219,12 @@ class ActionSubmitBooking(Action):
         booked, messages = result
         say(dispatcher, messages)
         if booked:
-            return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+            return [SlotSet(slot, None) for slot in form.SLOTS]
         # The slot was taken meanwhile: choose another, then confirm again.
         return [
             SlotSet("booking_slot", None),
             SlotSet("booking_confirmed", None),
-            FollowupAction(BOOKING_FORM),
+            FollowupAction(form.FORM),
         ]
 
 
@@ -251,7 +237,7 @@ class ActionBookingStopped(Action):
     ) -> list[dict[str, Any]]:
         await in_session(dispatcher, lambda s: dialogue.stop(s, tracker.sender_id))
         dispatcher.utter_message(response="utter_booking_stopped")
-        return [SlotSet(slot, None) for slot in (*BOOKING_SLOTS, *CANCEL_SLOTS)]
+        return [SlotSet(slot, None) for slot in (*form.SLOTS, *form.CANCEL_SLOTS)]
 
 
 def cancel_state(tracker: Tracker) -> dict[str, Any]:
@@ -277,7 +263,7 @@ class ValidateCancelForm(FormValidationAction):
         """A number already in the request (「予約番号CZ-…をキャンセルしたい」) need not be asked for."""
         if tracker.get_slot("cancel_number") or tracker.get_slot("requested_slot") == "cancel_number":
             return {}
-        number = read_booking_number(tracker.latest_message.get("text") or "")
+        number = read_booking_number(latest_text(tracker))
         return {"cancel_number": number} if number else {}
 
     async def validate_cancel_number(
@@ -290,8 +276,7 @@ class ValidateCancelForm(FormValidationAction):
 
     async def extract_cancel_contact(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """The phone or e-mail given with the booking, kept in the cancel form's draft."""
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        if tracker.get_slot("requested_slot") != "cancel_contact" or intent in ("deny", "request_human"):
+        if not answers_question(tracker, "cancel_contact", ("deny", "request_human")):
             return {}
         number, contact = cancel_state(tracker)["number"], latest_text(tracker)[:2000]
         found = await in_session(
@@ -350,4 +335,4 @@ class ActionFinishCancel(Action):
             ),
         )
         say(dispatcher, messages or [])
-        return [SlotSet(slot, None) for slot in CANCEL_SLOTS]
+        return [SlotSet(slot, None) for slot in form.CANCEL_SLOTS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.domain import latest_text
 from bot.reading.answers import is_clear_yes
 
 NOT_A_CLEAR_YES = "恐れ入りますが、「はい」とご入力いただくか、ボタンでお答えください。"
@@ -12,7 +13,7 @@ NOT_A_CLEAR_YES = "恐れ入りますが、「はい」とご入力いただく�
 
 def clear_yes(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Whether the latest message is a plain yes; if not, the visitor is asked for one."""
-    if is_clear_yes(tracker.latest_message.get("text") or ""):
+    if is_clear_yes(latest_text(tracker)):
         return True
     dispatcher.utter_message(text=NOT_A_CLEAR_YES)
     return False

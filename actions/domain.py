@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from anyio import to_thread
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -17,6 +18,18 @@ from bot.core.db import with_retries
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def latest_text(tracker: Tracker) -> str:
+    """What the visitor last typed (or the payload of the button pressed)."""
+    return tracker.latest_message.get("text") or ""
+
+
+def answers_question(tracker: Tracker, slot: str, not_an_answer: Collection[str]) -> bool:
+    """Whether the latest message answers the form's question for ``slot``: it is the question
+    asked, and the message's intent is not one that leaves it (a question of its own, a no)."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    return tracker.get_slot("requested_slot") == slot and intent not in not_an_answer
 
 
 def say(dispatcher: CollectingDispatcher, messages: list[BotMessage]) -> None:

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import clear_yes
-from actions.domain import in_session, say
+from actions.domain import answers_question, in_session, latest_text, say
 from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off, keep_contact_answer
 from bot.reading.contact import parse_contact
 
@@ -23,7 +23,7 @@ INVALID_CONTACT = (
 
 
 async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
-    text = tracker.latest_message.get("text") or ""
+    text = latest_text(tracker)
     handoff = await in_session(dispatcher, lambda s: hand_off(s, tracker.sender_id, reason, text))
     if handoff is None:
         return []
@@ -63,14 +63,8 @@ class ActionHandleFallback(Action):
         return []
 
 
-def latest_text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
-
-
-def asked(tracker: Tracker, slot: str) -> bool:
-    """Whether the latest message answers the contact form's question for ``slot`` (a no leaves it)."""
-    intent = tracker.latest_message.get("intent", {}).get("name")
-    return tracker.get_slot("requested_slot") == slot and intent != "deny"
+# A no leaves the contact form's questions unanswered (the visitor declines).
+NOT_AN_ANSWER = ("deny",)
 
 
 async def kept(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: str | None) -> dict:
@@ -107,21 +101,20 @@ class ValidateContactForm(FormValidationAction):
     async def extract_contact_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, str | None]:
-        if not asked(tracker, "contact_name"):
+        if not answers_question(tracker, "contact_name", NOT_AN_ANSWER):
             return {}
         return await kept(dispatcher, tracker, "contact_name", latest_text(tracker)[:100] or None)
 
     async def extract_contact_detail(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, str | None]:
-        if not asked(tracker, "contact_detail"):
+        if not answers_question(tracker, "contact_detail", NOT_AN_ANSWER):
             return {}
         contact = parse_contact(latest_text(tracker)[:2000])
         if contact is None:
             dispatcher.utter_message(text=INVALID_CONTACT)
             return {"contact_detail": None}
-        detail = " / ".join(v for v in (contact.phone, contact.email) if v)
-        return await kept(dispatcher, tracker, "contact_detail", detail)
+        return await kept(dispatcher, tracker, "contact_detail", str(contact))
 
 
 class ActionFinishHandoff(Action):

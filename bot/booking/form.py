@@ -68,7 +68,7 @@ def read_contact(session: Session, text: str, given: Mapping[str, Any]) -> Readi
     if not may_book_more(session, contact):
         refusal = bot_message(say.refusal("too_many_open_bookings"), say.LIMIT_BUTTONS)
         return Reading({"booking_contact": None}, [refusal])
-    return Reading({"booking_contact": " / ".join(v for v in (contact.phone, contact.email) if v)})
+    return Reading({"booking_contact": str(contact)})
 
 
 def read_description(session: Session, text: str, given: Mapping[str, Any]) -> Reading:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.conversation.messages import Button
 
+HUMAN_BUTTON: Button = {"title": "担当者と話す", "payload": "/request_human"}
 NEXT_STEP_BUTTONS: list[Button] = [
     {"title": "相談を予約する", "payload": "/book_consultation"},
     {"title": "支援制度を見る", "payload": "/ask_program"},
-    {"title": "担当者と話す", "payload": "/request_human"},
+    HUMAN_BUTTON,
 ]
 
 EMPTY_INPUT = "ご質問の内容が読み取れませんでした。お手数ですが、ご質問を文章で入力してください。"
@@ -26,4 +27,3 @@ ACTION_UNAVAILABLE = (
     "申し訳ありません。ただいま情報を取り出せませんでした。少し時間をおいて、もう一度お試しください。"
     "お急ぎの場合は、秋葉原本部(電話 03-3832-3656)へお問い合わせください。"
 )
-HUMAN_BUTTON: Button = {"title": "担当者と話す", "payload": "/request_human"}

@@ -21,6 +21,10 @@ class Contact:
     phone: str | None = None
     email: str | None = None
 
+    def __str__(self) -> str:
+        """Both parts as one answer («090-1234-5678 / a@example.jp»), which ``parse_contact`` reads back."""
+        return " / ".join(v for v in (self.phone, self.email) if v)
+
 
 def parse_phone(text: str) -> str | None:
     """A valid Japanese phone number in ``text``, in national format, or ``None``."""

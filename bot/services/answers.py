@@ -9,13 +9,13 @@ from bot.catalogue.models import Program
 from bot.catalogue.render import program_button, program_card, program_list
 from bot.catalogue.search import best, rank
 from bot.conversation.messages import BotMessage, Button, bot_message
+from bot.conversation.replies import HUMAN_BUTTON
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
 from bot.faq.select import select_entry
 from bot.services.nothing_pending import Flow, implied_flow
 
 BOOK = Button(title="相談を予約する", payload="/book_consultation")
-HUMAN = Button(title="担当者と話す", payload="/request_human")
 MAX_RELATED = 2
 
 OWN_CASE = "ご自身の案件についての判断は、知的財産相談でご相談ください。"
@@ -35,13 +35,13 @@ def topic_answer(session: Session, intent: str, text: str) -> list[BotMessage]:
     """The FAQ entry for ``text``, its source, and buttons: consultation, related programs."""
     entry = select_entry(intent, text)
     if entry is None:
-        return [bot_message(NO_FAQ, [BOOK, HUMAN])]
+        return [bot_message(NO_FAQ, [BOOK, HUMAN_BUTTON])]
     programs = [session.get(Program, pid) for pid in entry.related_programs[:MAX_RELATED]]
     related = [program_button(p) for p in programs if p is not None and p.published]
     body = f"{entry.answer}\n(出典: {entry.source})"
     if entry.own_case:
         body += f"\n{OWN_CASE}"
-    return [bot_message(body, [BOOK, *related, HUMAN])]
+    return [bot_message(body, [BOOK, *related, HUMAN_BUTTON])]
 
 
 def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Handoff:

@@ -22,7 +22,7 @@ from rasa_sdk.interfaces import (
 )
 
 from bot.api.deps import SettingsDep
-from bot.core.config import get_settings
+from bot.core.config import Settings, get_settings
 
 router = APIRouter(include_in_schema=False)
 PATH = "/engine/actions"
@@ -44,7 +44,7 @@ async def actions_ready() -> bool:
     return bool(EXECUTOR.actions) and get_settings().engine_token is not None
 
 
-def _check_token(settings: SettingsDep, token: str) -> None:
+def _check_token(settings: Settings, token: str) -> None:
     expected = settings.engine_token
     if expected is None:
         raise HTTPException(503)
