@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.booking import form
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots
-from bot.booking.dates import parse_wanted
+from bot.booking.dates import Wanted, parse_wanted
 from bot.booking.form import FORM
 from bot.booking.models import Booking, ConsultationKind, Place
 from bot.booking.service import (
@@ -28,7 +28,6 @@ from bot.booking.service import (
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.clock import TOKYO, now_tokyo
 from bot.forms import drafts
-from bot.forms.drafts import FILLED
 from bot.reading.contact import parse_contact
 from bot.text.normalize import content_words, normalize
 
@@ -130,24 +129,25 @@ def mentions(session: Session, text: str) -> dict[str, str]:
 
 def in_passing(
     session: Session, sender_id: str, text: str, open_slots: list[str], slots: dict
-) -> dict[str, str]:
+) -> dict[str, str | None]:
     """What a message gives in passing for the open questions: the kind and the place it names; the
     free slot at the exact day and time it names, once kind and place are known; and a phone number
     or e-mail it carries (kept in the draft; the slot gets FILLED). What does not fit exactly (a
     slot taken, a contact that cannot take another booking) is left for its question, which says why."""
-    found = {slot: value for slot, value in mentions(session, text).items() if slot in open_slots}
+    found: dict[str, str | None] = {
+        slot: value for slot, value in mentions(session, text).items() if slot in open_slots
+    }
     known = {**slots, **found}
     if "booking_slot" in open_slots and known.get("place") and known.get("consultation_kind"):
         wanted = parse_wanted(text, now_tokyo().date())
         if wanted.day and wanted.at:
-            step = _check_slot(session, text, None, known)
+            step = _check_wanted(session, wanted, known)
             if step.value:
                 found["booking_slot"] = step.value
-    if "booking_contact" in open_slots and parse_contact(text):
+    if "booking_contact" in open_slots:
         reading = form.read_contact(session, text, {})
         if reading.values["booking_contact"]:
-            drafts.keep(session, sender_id, FORM, reading.values)
-            found["booking_contact"] = FILLED
+            found.update(drafts.keep(session, sender_id, FORM, reading.values))
     return found
 
 
@@ -206,7 +206,12 @@ def _check_slot(session: Session, text: str, entity: str | None, slots: dict) ->
         return Step(
             None, [bot_message(say.SLOT_TAKEN, _slot_buttons(free_slots(session, place, kind, start)))]
         )
-    wanted = parse_wanted(text, now_tokyo().date())
+    return _check_wanted(session, parse_wanted(text, now_tokyo().date()), slots)
+
+
+def _check_wanted(session: Session, wanted: Wanted, slots: dict) -> Step:
+    """The free slot at the day and time the visitor asked for, or why not with slots near it."""
+    place, kind = slots["place"], slots["consultation_kind"]
     if wanted.past:
         later = free_slots(session, place, kind, now_tokyo(), SLOT_CHOICES)
         return Step(None, [bot_message(say.PAST_DAY, _slot_buttons(later))])
@@ -237,9 +242,7 @@ def read_answer(
     if read is None:
         raise ValueError(f"{slot} is not a typed answer")
     reading = read(session, text, given(session, sender_id, slots))
-    drafts.keep(session, sender_id, FORM, reading.values)
-    filled = {name: FILLED if value is not None else None for name, value in reading.values.items()}
-    return filled, reading.messages
+    return drafts.keep(session, sender_id, FORM, reading.values), reading.messages
 
 
 def stop(session: Session, sender_id: str) -> None:

@@ -123,8 +123,7 @@ CONTACT_FORM = "contact_form"
 
 def keep_contact_answer(session: Session, sender_id: str, slot: str, value: str | None) -> str | None:
     """Keep a contact-form answer in the form's draft; what Rasa's slot gets (FILLED or None)."""
-    drafts.keep(session, sender_id, CONTACT_FORM, {slot: value})
-    return drafts.FILLED if value is not None else None
+    return drafts.keep(session, sender_id, CONTACT_FORM, {slot: value})[slot]
 
 
 def give_contact(session: Session, sender_id: str, consent: bool) -> list[BotMessage]:

@@ -28,8 +28,9 @@ def answers(session: Session, sender_id: str, form: str) -> dict[str, str]:
     return json.loads(draft.answers) if draft else {}
 
 
-def keep(session: Session, sender_id: str, form: str, values: dict[str, str | None]) -> None:
-    """Store answers (``None`` removes one, to be asked again)."""
+def keep(session: Session, sender_id: str, form: str, values: dict[str, str | None]) -> dict[str, str | None]:
+    """Store answers (``None`` removes one, to be asked again); what Rasa's slots get instead:
+    ``FILLED``, or ``None`` for an answer to ask again."""
     draft = session.get(FormDraft, (sender_id, form))
     if draft is None:
         draft = FormDraft(sender_id=sender_id, form=form, answers="{}")
@@ -37,6 +38,7 @@ def keep(session: Session, sender_id: str, form: str, values: dict[str, str | No
     kept = {**json.loads(draft.answers), **values}
     draft.answers = json.dumps({k: v for k, v in kept.items() if v is not None}, ensure_ascii=False)
     draft.updated_at = utcnow()
+    return {slot: FILLED if value is not None else None for slot, value in values.items()}
 
 
 def discard(session: Session, sender_id: str, form: str) -> None:
