@@ -115,7 +115,9 @@ class Runner:
         self.published = public_numbers()
 
     def run(self, conversation: dict) -> list[Turn]:
-        sender = f"{'line' if conversation.get('channel') == 'line' else 'web'}-eval-{uuid.uuid4().hex[:12]}"
+        # /api/chat takes web sender ids only (any other is replaced by a fresh one each turn).
+        channel = "line" if conversation.get("channel") == "line" else "web"
+        sender = f"web-{channel}-eval-{uuid.uuid4().hex[:12]}"
         last: list[dict] = []
         turns = []
         for step in conversation["turns"]:
