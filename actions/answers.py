@@ -10,11 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.domain import in_session, latest_text, say
 from bot.services import answers
-from bot.services.nothing_pending import implied_flow, what_can_i_do
+from bot.services.nothing_pending import what_can_i_do
 
 CONTACT_FORM = "contact_form"
-# The flows a yes/no/bare answer with nothing pending may lead to (bot/services/nothing_pending.py).
-FLOW_ACTIONS = {"cancel": "cancel_form", "booking": "booking_form", "callback": "action_escalate"}
 
 
 class ActionAnswerTopic(Action):
@@ -28,8 +26,6 @@ class ActionAnswerTopic(Action):
     ) -> list[dict[str, Any]]:
         intent = tracker.latest_message.get("intent", {}).get("name", "")
         text = latest_text(tracker)
-        if flow := answers.flow_asked(text):
-            return [FollowupAction(FLOW_ACTIONS[flow])]
         answer = await in_session(
             dispatcher, lambda s: answers.answer_topic(s, tracker.sender_id, intent, text)
         )
@@ -56,7 +52,8 @@ class ActionProgramInfo(Action):
 
 
 class ActionNothingPending(Action):
-    """A yes, a no or a bare answer when the bot asked nothing: the flow its data implies, or the menu."""
+    """A yes, a no or a bare answer when the bot asked nothing: the menu (a message whose data
+    implies a flow was given its intent by the gateway, bot/reading/requests.py)."""
 
     def name(self) -> str:
         return "action_nothing_pending"
@@ -64,8 +61,5 @@ class ActionNothingPending(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        flow = implied_flow(latest_text(tracker))
-        if flow is None:
-            say(dispatcher, what_can_i_do())
-            return []
-        return [FollowupAction(FLOW_ACTIONS[flow])]
+        say(dispatcher, what_can_i_do())
+        return []

@@ -19,7 +19,9 @@ from bot.reading.booking_number import read_booking_number
 from bot.text.normalize import has_words
 
 # Slots a message may fill in passing, before they are asked (bot/booking/dialogue.in_passing).
-MENTIONABLE = ("consultation_kind", "place", "booking_slot", "booking_contact")
+MENTIONABLE = (
+    "consultation_kind", "place", "booking_slot", "booking_contact", "company", "person_name", "booking_description"
+)  # fmt: skip
 UNREADABLE_NUMBER = (
     "予約番号を読み取れませんでした。予約番号は「CZ-」に続く英数字6文字です。もう一度入力してください。"
 )
@@ -48,7 +50,11 @@ class AskBookingChoice(Action):
         if self.slot in answered_this_turn(tracker):
             return []  # the validation read the answer and already said what is next
         text, slots = latest_text(tracker), form_slots(tracker)
-        say(dispatcher, await in_session(dispatcher, lambda s: dialogue.ask(s, self.slot, slots, text)) or [])
+        say(
+            dispatcher,
+            await in_session(dispatcher, lambda s: dialogue.ask(s, tracker.sender_id, self.slot, slots, text))
+            or [],
+        )
         return []
 
 
@@ -104,7 +110,9 @@ async def checked(
     """Let the domain read the answer; ``None`` makes the form ask again."""
     text, entity = str(value or "")[:2000], latest_entity(tracker, slot)
     slots = form_slots(tracker)
-    step = await in_session(dispatcher, lambda s: dialogue.check(s, slot, text, entity, slots))
+    step = await in_session(
+        dispatcher, lambda s: dialogue.check(s, tracker.sender_id, slot, text, entity, slots)
+    )
     if step is None:
         return {slot: None}
     say(dispatcher, step.messages)
@@ -140,9 +148,9 @@ class ValidateBookingForm(FormValidationAction):
         if not open_slots:
             return {}
         text = latest_text(tracker)[:2000]
-        slots = form_slots(tracker)
+        slots, starting = form_slots(tracker), tracker.get_slot("requested_slot") is None
         found = await in_session(
-            dispatcher, lambda s: dialogue.in_passing(s, tracker.sender_id, text, open_slots, slots)
+            dispatcher, lambda s: dialogue.in_passing(s, tracker.sender_id, text, open_slots, slots, starting)
         )
         return found or {}
 

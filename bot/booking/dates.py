@@ -1,7 +1,10 @@
-"""Dates and times as visitors type them: 「12/3 14時」「来週の火曜の午後」「あさって」.
+"""Dates and times as visitors type them: 「12/3 14時」「来週の火曜の午後」「あさって」「月末」.
 
-ja-timex finds absolute dates, weekdays and times; a few everyday words it leaves out
-(今日・明日・あさって, 今週・来週, 午前・午後) are resolved here against today's date.
+ja-timex finds absolute dates, weekdays and times; the everyday words it leaves out (今日・明日・
+あさって, 今週・来週・再来週, 月末, 午前・午後・朝イチ, and their kana spellings) are resolved here
+against today's date in Tokyo. E-mail addresses, phone and booking numbers are taken out first, so
+that «d1-16@example.jp» is no 16 January. Hours 1 to 7 without 午前 are afternoon hours (the
+center works by day).
 """
 
 from __future__ import annotations
@@ -25,6 +28,22 @@ _CLOCK = re.compile(r"T(\d{2})-(\d{2}|XX)")
 # A day of the month typed alone (「10日」「来月3日」), which ja-timex leaves out.
 _DAY_OF_MONTH = re.compile(r"(?:(来月|今月)|(?<![\d/月]))(\d{1,2})日(?!後|前|間)")
 _AFTERNOON = ("午後", "夕方", "夜")
+# Kana spellings of the words above (an elderly visitor types 「らいしゅうの かようび」), longest first.
+_KANA_WORDS = (
+    ("さらいしゅう", "再来週"), ("らいしゅう", "来週"), ("こんしゅう", "今週"), ("らいげつ", "来月"),
+    ("げつまつ", "月末"), ("つきずえ", "月末"), ("あさいち", "朝イチ"),
+    ("げつようび", "月曜"), ("かようび", "火曜"), ("すいようび", "水曜"), ("もくようび", "木曜"),
+    ("きんようび", "金曜"), ("どようび", "土曜"), ("にちようび", "日曜"),
+    ("ごぜん", "午前"), ("ごご", "午後"), ("ゆうがた", "夕方"), ("きょう", "今日"),
+)  # fmt: skip
+_KANA_HOUR = re.compile(r"(\d{1,2})\s*じ(はん)?(?![ゃゅょ])")
+# What looks like a date but is none: e-mail addresses, URLs, phone and booking numbers.
+_NOT_DATES = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|CZ-[A-Z0-9]{6}|\+?\d{2,4}-\d{2,4}-\d{3,4}|\d{10,11}", re.I
+)
+_FIRST_OF_DAY = re.compile(r"朝イチ|朝一|朝いち|一番早い|いちばん早い|最初の枠")
+_MONTH_END = re.compile(r"月末")
+_EVENING_HOURS = range(1, 8)  # 「2時」 means 14:00 at a center open by day
 # Weeks ahead of this one, longest word first (再来週 contains 来週).
 _WEEKS_AHEAD = (("再来週", 2), ("来週", 1), ("今週", 0))
 
@@ -35,7 +54,7 @@ class Wanted:
 
     day: date | None = None
     at: time | None = None
-    part: str | None = None  # "am" or "pm"
+    part: str | None = None  # "am", "pm", or "first" (朝イチ: the day's first free slot)
     past: bool = False  # 「昨日」「先週の火曜」: a day that has gone by
 
     @property
@@ -45,6 +64,8 @@ class Wanted:
 
 
 def _part_of_day(text: str) -> str | None:
+    if _FIRST_OF_DAY.search(text):
+        return "first"
     if "午前" in text or "朝" in text:
         return "am"
     if "午後" in text or "夕方" in text:
@@ -96,14 +117,29 @@ def _month_day(year: str | None, month: int, day: int, today: date) -> date | No
     return candidate
 
 
+def _prepared(text: str) -> str:
+    """``text`` normalised, with what only looks like a date taken out and kana words in kanji."""
+    text = _NOT_DATES.sub(" ", normalize(text))
+    for kana, word in _KANA_WORDS:
+        text = text.replace(kana, word)
+    return _KANA_HOUR.sub(lambda m: f"{m.group(1)}時{'半' if m.group(2) else ''}", text)
+
+
+def _month_end(today: date) -> date:
+    return (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
 def parse_wanted(text: str, today: date) -> Wanted:
-    """The day and time asked for in ``text``, relative to ``today`` (Tokyo)."""
-    text = normalize(text)
+    """The day and time asked for in ``text``, relative to ``today`` (Tokyo); the first day named
+    counts (「12/10の14時、だめなら11日」 asks for 12/10)."""
+    text = _prepared(text)
     if _PAST.search(text):
         return Wanted(past=True)
     day, at = _relative_day(text, today), None
+    if day is None and _MONTH_END.search(text):
+        day = _month_end(today)
     for timex in TimexParser().parse(text):
-        if timex.type == "DATE":
+        if timex.type == "DATE" and day is None:
             if weekday := _WEEKDAY.fullmatch(timex.value):
                 day = _weekday(weekday.group(1), text, today)
             elif month_day := _MONTH_DAY.fullmatch(timex.value):
@@ -113,9 +149,10 @@ def parse_wanted(text: str, today: date) -> Wanted:
                 )
         elif timex.type == "TIME" and (clock := _CLOCK.match(timex.value)):
             hour, minute = int(clock.group(1)), 0 if clock.group(2) == "XX" else int(clock.group(2))
-            if hour < 12 and any(word in text for word in _AFTERNOON):
+            said_afternoon = any(word in text for word in _AFTERNOON)
+            if hour < 12 and (said_afternoon or (hour in _EVENING_HOURS and "午前" not in text)):
                 hour += 12
-            if 0 <= hour < 24:
+            if 0 <= hour < 24 and at is None:
                 at = time(hour, minute)
     day = day or _day_of_month(text, today)
     if day and day < today:

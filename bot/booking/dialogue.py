@@ -5,8 +5,8 @@ in the form's draft (bot/forms/drafts.py); the rules live here."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from bot.booking.service import (
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.clock import TOKYO, now_tokyo
 from bot.forms import drafts
+from bot.reading import clauses
 from bot.reading.contact import parse_contact
 from bot.text.normalize import content_words, normalize
 
@@ -78,10 +79,38 @@ def _slot_buttons(slots: list[Slot]) -> list[Button]:
     ]
 
 
-def ask(session: Session, slot: str, slots: dict, text: str = "") -> list[BotMessage]:
+# The day last asked for, kept in the form's draft: a time typed alone later («13時») is on that day,
+# and the slots offered are near it.
+WHEN = "booking_when"
+
+
+def wanted_in(session: Session, sender_id: str, form_name: str, text: str) -> Wanted:
+    """The day and time ``text`` asks for, a time alone on the day asked for before; a day named is
+    remembered for the turns after."""
+    wanted = parse_wanted(text, now_tokyo().date())
+    if wanted.day:
+        drafts.keep(
+            session, sender_id, form_name, {WHEN: f"{wanted.day.isoformat()} {wanted.part or ''}".strip()}
+        )
+        return wanted
+    remembered = drafts.answers(session, sender_id, form_name).get(WHEN)
+    if remembered and not wanted.past and (wanted.at or wanted.part):
+        return replace(wanted, day=date.fromisoformat(remembered.split()[0]))
+    return wanted
+
+
+def _remembered(session: Session, sender_id: str, form_name: str) -> Wanted:
+    """The day (and part of the day) asked for earlier in the form, if any."""
+    remembered = (drafts.answers(session, sender_id, form_name).get(WHEN) or "").split()
+    if not remembered:
+        return Wanted()
+    return Wanted(day=date.fromisoformat(remembered[0]), part=remembered[1] if len(remembered) > 1 else None)
+
+
+def ask(session: Session, sender_id: str, slot: str, slots: dict, text: str = "") -> list[BotMessage]:
     """The question for ``slot``, with buttons for the choices the calendar allows.
 
-    For the date, what the visitor last typed («来週火曜の午後») narrows the offer.
+    For the date, what the visitor typed («来週火曜の午後», now or earlier in the form) narrows the offer.
     """
     if slot == "booking_topic":
         buttons = [Button(title=label, payload=_inform("ip_type", key)) for key, label in IP_TYPES.items()]
@@ -99,13 +128,21 @@ def ask(session: Session, slot: str, slots: dict, text: str = "") -> list[BotMes
             )
         ]
     if slot == "booking_slot":
-        if text and not parse_wanted(text, now_tokyo().date()).empty:
-            return _check_slot(session, text, None, slots).messages
-        choices = free_slots(session, slots["place"], slots["consultation_kind"], now_tokyo(), SLOT_CHOICES)
-        if not choices:
-            return [bot_message(say.NO_FREE_SLOTS, say.FALLBACK_BUTTONS)]
-        return [bot_message(say.ASK_SLOT, _slot_buttons(choices))]
+        wanted = wanted_in(session, sender_id, FORM, text)
+        if wanted.empty:
+            wanted = _remembered(session, sender_id, FORM)
+        if not wanted.empty and (messages := _check_wanted(session, wanted, slots).messages):
+            return messages
+        return _offer(session, slots)
     raise ValueError(f"no dynamic question for {slot}")
+
+
+def _offer(session: Session, slots: dict) -> list[BotMessage]:
+    """The first free slots, to choose from."""
+    choices = free_slots(session, slots["place"], slots["consultation_kind"], now_tokyo(), SLOT_CHOICES)
+    if not choices:
+        return [bot_message(say.NO_FREE_SLOTS, say.FALLBACK_BUTTONS)]
+    return [bot_message(say.ASK_SLOT, _slot_buttons(choices))]
 
 
 # Words that name a consultation kind or a place wherever they stand in a message (a kind's
@@ -128,19 +165,21 @@ def mentions(session: Session, text: str) -> dict[str, str]:
 
 
 def in_passing(
-    session: Session, sender_id: str, text: str, open_slots: list[str], slots: dict
+    session: Session, sender_id: str, text: str, open_slots: list[str], slots: dict, starting: bool
 ) -> dict[str, str | None]:
     """What a message gives in passing for the open questions: the kind and the place it names; the
-    free slot at the exact day and time it names, once kind and place are known; and a phone number
-    or e-mail it carries (kept in the draft; the slot gets FILLED). What does not fit exactly (a
-    slot taken, a contact that cannot take another booking) is left for its question, which says why."""
+    free slot at the exact day and time it names, once kind and place are known; a phone number
+    or e-mail, and an introduction with the company, it carries; and, in the message that starts
+    the booking, a few words about the matter (kept in the draft; the slot gets FILLED). What does
+    not fit exactly (a slot taken, a contact that cannot take another booking) is left for its
+    question, which says why."""
     found: dict[str, str | None] = {
         slot: value for slot, value in mentions(session, text).items() if slot in open_slots
     }
     known = {**slots, **found}
     if "booking_slot" in open_slots and known.get("place") and known.get("consultation_kind"):
-        wanted = parse_wanted(text, now_tokyo().date())
-        if wanted.day and wanted.at:
+        wanted = wanted_in(session, sender_id, FORM, text)
+        if wanted.day and (wanted.at or wanted.part == "first"):
             step = _check_wanted(session, wanted, known)
             if step.value:
                 found["booking_slot"] = step.value
@@ -148,7 +187,19 @@ def in_passing(
         reading = form.read_contact(session, text, {})
         if reading.values["booking_contact"]:
             found.update(drafts.keep(session, sender_id, FORM, reading.values))
+    typed = _carried(text, open_slots, starting)
+    if typed:
+        found.update(drafts.keep(session, sender_id, FORM, typed))
     return found
+
+
+def _carried(text: str, open_slots: list[str], starting: bool) -> dict[str, str | None]:
+    """The introduction and (when the message starts the booking) the description it carries."""
+    carried = clauses.carried(text)
+    values = {"company": carried.company, "person_name": carried.person_name}
+    if starting:
+        values["booking_description"] = carried.description
+    return {slot: value for slot, value in values.items() if value and slot in open_slots}
 
 
 def _match_option(text: str, options: list, entity: str | None) -> str | None:
@@ -166,7 +217,7 @@ def _match_option(text: str, options: list, entity: str | None) -> str | None:
     return None
 
 
-def check(session: Session, slot: str, text: str, entity: str | None, slots: dict) -> Step:
+def check(session: Session, sender_id: str, slot: str, text: str, entity: str | None, slots: dict) -> Step:
     """Read the visitor's answer for ``slot``; a clear ``Step`` either way."""
     if slot == "consultation_kind":
         return Step(_match_option(text, _kinds(session), entity))
@@ -175,7 +226,7 @@ def check(session: Session, slot: str, text: str, entity: str | None, slots: dic
     if slot == "booking_slot":
         # A slot's own value (a button, or read in passing) is checked as the slot it names; when
         # not settled, the step's messages offer slots near what was typed.
-        return _check_slot(session, text, entity or _slot_value(text), slots)
+        return _check_slot(session, sender_id, FORM, text, entity or _slot_value(text), slots)
     raise ValueError(f"no check for {slot}")
 
 
@@ -193,20 +244,22 @@ def _wall_clock(start: datetime) -> datetime:
     return start.astimezone(TOKYO).replace(tzinfo=None) if start.tzinfo else start
 
 
-def _check_slot(session: Session, text: str, entity: str | None, slots: dict) -> Step:
+def _check_slot(
+    session: Session, sender_id: str, form_name: str, text: str, entity: str | None, slots: dict
+) -> Step:
     place, kind = slots["place"], slots["consultation_kind"]
     if entity:
         try:
             start = _wall_clock(datetime.fromisoformat(entity))
         except ValueError:
-            return Step(None, ask(session, "booking_slot", slots))
+            return Step(None, _offer(session, slots))
         free = free_slots(session, place, kind, start, 1, only_day=start.date())
         if free and free[0].start == start:
             return Step(start.isoformat())
         return Step(
             None, [bot_message(say.SLOT_TAKEN, _slot_buttons(free_slots(session, place, kind, start)))]
         )
-    return _check_wanted(session, parse_wanted(text, now_tokyo().date()), slots)
+    return _check_wanted(session, wanted_in(session, sender_id, form_name, text), slots)
 
 
 def _check_wanted(session: Session, wanted: Wanted, slots: dict) -> Step:
@@ -216,13 +269,13 @@ def _check_wanted(session: Session, wanted: Wanted, slots: dict) -> Step:
         later = free_slots(session, place, kind, now_tokyo(), SLOT_CHOICES)
         return Step(None, [bot_message(say.PAST_DAY, _slot_buttons(later))])
     if wanted.empty:
-        return Step(None, [bot_message(say.DATE_NOT_UNDERSTOOD), *ask(session, "booking_slot", slots)])
+        return Step(None, [bot_message(say.DATE_NOT_UNDERSTOOD), *_offer(session, slots)])
     if wanted.day and (reason := closure_reason(session, wanted.day)):
         later = free_slots(session, place, kind, datetime.combine(wanted.day, datetime.min.time()))
         return Step(None, [bot_message(say.closed_day(wanted.day, reason), _slot_buttons(later))])
     candidates = free_slots(session, place, kind, now_tokyo(), 40, only_day=wanted.day)
     matching = [s for s in candidates if say.fits(s.start, wanted)]
-    if wanted.at and matching and matching[0].start.time() == wanted.at:
+    if matching and (wanted.part == "first" or (wanted.at and matching[0].start.time() == wanted.at)):
         return Step(matching[0].start.isoformat())
     offer = matching or candidates
     return Step(None, [bot_message(say.offer_for(wanted), _slot_buttons(offer[:SLOT_CHOICES]))])
@@ -257,9 +310,13 @@ def summary(session: Session, sender_id: str, slots: dict) -> list[BotMessage]:
     kind = session.get(ConsultationKind, slots["consultation_kind"])
     place = session.get(Place, slots["place"])
     start = datetime.fromisoformat(slots["booking_slot"])
-    answers = [(q.label, slots.get(q.slot)) for q in form.QUESTIONS if q.label]
+    answers = [(q.label, _shown(q, slots.get(q.slot))) for q in form.QUESTIONS if q.label]
     topic = IP_TYPES.get(slots.get("booking_topic") or "other", IP_TYPES["other"])
     return [say.summary(answers, kind, place, start, topic)]
+
+
+def _shown(question: form.Question, answer: str | None) -> str | None:
+    return question.shown(answer) if answer else None
 
 
 def submit(session: Session, slots: dict, sender_id: str, base_url: str) -> tuple[bool, list[BotMessage]]:
@@ -322,7 +379,7 @@ def check_new_slot(session: Session, sender_id: str, number: str, text: str, ent
     if booking is None:
         return Step(None, [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)])
     slots = {"place": booking.place_id, "consultation_kind": booking.kind_id}
-    return _check_slot(session, text, entity, slots)
+    return _check_slot(session, sender_id, CANCEL_FORM, text, entity, slots)
 
 
 def cancel_or_change(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.booking import messages as say
 from bot.booking.service import may_book_more
 from bot.conversation.messages import BotMessage, bot_message
-from bot.reading.contact import parse_contact
+from bot.reading.contact import masked_contact, parse_contact
 from bot.reading.names import read_company_and_name, read_person_name
 from bot.text.normalize import has_words
 
@@ -81,6 +81,7 @@ class Question:
     slot: str
     read: Reader | None = None  # a typed answer read by the form and kept in the draft
     label: str | None = None  # its line in the summary
+    shown: Callable[[str], str] = str  # how the summary shows the answer (a contact, masked)
     not_an_answer: frozenset[str] = LEAVING | TOPIC_QUESTIONS
 
     @property
@@ -95,7 +96,7 @@ QUESTIONS = (
     Question("booking_slot"),
     Question("company", read_company, "会社名"),
     Question("person_name", read_name, "お名前"),
-    Question("booking_contact", read_contact, "連絡先"),
+    Question("booking_contact", read_contact, "連絡先", shown=masked_contact),
     # A description may well name a topic («商標の出願について»): only leaving is no answer.
     Question("booking_description", read_description, "ご相談内容", not_an_answer=LEAVING),
     Question("booking_consent"),

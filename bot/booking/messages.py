@@ -67,6 +67,8 @@ def fits(start: datetime, wanted: Wanted) -> bool:
         return start.time() >= wanted.at
     if wanted.part == "am":
         return start.hour < 12
+    if wanted.part == "first":
+        return True
     if wanted.part == "pm":
         return start.hour >= 12
     return True

@@ -21,8 +21,19 @@ from sanic.response import HTTPResponse
 TOKEN_VARIABLE = "CHIZAI_ENGINE_TOKEN"
 
 
+def with_intent(parse_data: dict[str, Any], intent: Any, known: list[str]) -> dict[str, Any]:
+    """The parse with ``intent`` in place of the classifier's, when it is one of the domain's."""
+    if not isinstance(intent, str) or intent not in known:
+        return parse_data
+    chosen = {"name": intent, "confidence": 1.0}
+    ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") != intent]
+    return {**parse_data, "intent": chosen, "intent_ranking": [chosen, *ranking]}
+
+
 class GatewayInput(InputChannel):
-    """``POST /webhooks/gateway/webhook`` with ``{"sender": ..., "message": ...}``."""
+    """``POST /webhooks/gateway/webhook`` with ``{"sender": ..., "message": ..., "intent": ...}``;
+    ``intent`` (optional, one of the domain's) stands in for the classifier's: the gateway read it
+    from the message's data (bot/reading/requests.py)."""
 
     def __init__(self, token: str | None) -> None:
         self.token = token or ""
@@ -50,7 +61,10 @@ class GatewayInput(InputChannel):
             sender, text = body.get("sender"), body.get("message")
             if not isinstance(sender, str) or not isinstance(text, str):
                 return response.json({"error": "sender and message are required"}, status=400)
-            parse_data = await request.app.ctx.agent.parse_message(text)
+            agent = request.app.ctx.agent
+            parse_data = with_intent(
+                await agent.parse_message(text), body.get("intent"), agent.domain.intents
+            )
             collector = CollectingOutputChannel()
             message = UserMessage(text, collector, sender, parse_data=parse_data, input_channel=self.name())
             await on_new_message(message)

@@ -25,6 +25,20 @@ class Contact:
         """Both parts as one answer («090-1234-5678 / a@example.jp»), which ``parse_contact`` reads back."""
         return " / ".join(v for v in (self.phone, self.email) if v)
 
+    def masked(self) -> str:
+        """Both parts as they may be shown back (「電話 末尾5678 / y***@example.jp」)."""
+        shown = []
+        if self.phone:
+            shown.append(f"電話 末尾{_digits(self.phone)[-4:]}")
+        if self.email:
+            local, _, domain = self.email.partition("@")
+            shown.append(f"{local[:1]}***@{domain}")
+        return " / ".join(shown)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
 
 def parse_phone(text: str) -> str | None:
     """A valid Japanese phone number in ``text``, in national format, or ``None``."""
@@ -49,6 +63,12 @@ def parse_email(text: str) -> str | None:
         return validate_email(match.group(0).strip("。、.,"), check_deliverability=False).normalized
     except EmailNotValidError:
         return None
+
+
+def masked_contact(text: str) -> str:
+    """A contact answer as it may be shown back; text that holds no contact is shown as it is."""
+    contact = parse_contact(text)
+    return contact.masked() if contact else text
 
 
 def parse_contact(text: str) -> Contact | None:

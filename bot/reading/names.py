@@ -7,7 +7,11 @@ import re
 from bot.text.normalize import normalize
 
 _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|一般社団法人|\(株\)|\(有\)|㈱|㈲")
-_SELF_INTRODUCTION = re.compile(r"(?:です|でございます|と申します|といいます|と言います|っす|だよ|です。)$")
+_SELF_INTRODUCTION = re.compile(
+    r"\s*(?:です|でございます|と申します|と\s*もうします|といいます|と言います|っす|だよ|です。)$"
+)
+# Two sentences, a company then a name («青戸メッキです。おおたけと申します»).
+_TWO_SENTENCES = re.compile(r"^(?P<company>[^。]+?)(?:です|でございます)?[。\s]+(?P<name>[^。]+)$")
 _PREFIX = re.compile(r"^(?:名前は|氏名は|お名前は|私は|わたしは|担当の|担当は|会社名は|社名は)\s*")
 _TRAILING = re.compile(r"[。、!！?？\s]+$")
 _HONORIFIC = re.compile(r"(?:さん|様|さま)$")
@@ -30,6 +34,9 @@ def read_company_and_name(text: str) -> tuple[str, str | None]:
     """The company, and the person's name when both came in one message
     (「株式会社ミドリ電機の鈴木です」→ (株式会社ミドリ電機, 鈴木)); a company alone gives ``None``."""
     bare = _bare(text)
+    sentences = _TWO_SENTENCES.match(bare)
+    if sentences and "。" in bare and _SELF_INTRODUCTION.search(sentences.group("name")):
+        return _bare(sentences.group("company")), read_person_name(sentences.group("name"))
     introduced = bool(_SELF_INTRODUCTION.search(bare))
     body = _SELF_INTRODUCTION.sub("", bare)
     parts = _COMPANY_AND_NAME.match(body)

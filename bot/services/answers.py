@@ -13,7 +13,6 @@ from bot.conversation.replies import HUMAN_BUTTON
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
 from bot.faq.select import select_entry
-from bot.services.nothing_pending import Flow, implied_flow
 
 BOOK = Button(title="相談を予約する", payload="/book_consultation")
 MAX_RELATED = 2
@@ -50,13 +49,6 @@ def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Ha
     if urgent_reason(text):
         return hand_off(session, sender_id, "urgent", text, answer)
     return Handoff(answer, needs_contact=False)
-
-
-def flow_asked(text: str) -> Flow | None:
-    """A topic question that carries a request with its data («来週、商標の相談を予約したい», a
-    booking number, a call-back with a number) leads to that flow rather than to the FAQ answer;
-    an urgent matter is handed to staff first (``answer_topic``)."""
-    return None if urgent_reason(text) else implied_flow(text)
 
 
 def program_answer(session: Session, text: str, program_id: str | None) -> list[BotMessage]:

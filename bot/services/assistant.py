@@ -14,6 +14,7 @@ from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.escalation import messages as handoff
 from bot.escalation.service import is_bot_paused, resume_bot
+from bot.reading.requests import implied_intent
 from bot.services import transcript
 from bot.services.rasa_client import EngineUnavailable, RasaClient
 from bot.services.turn_locks import TurnLocks, TurnUnavailable
@@ -60,7 +61,7 @@ class Assistant:
         status, intent = "answered", None
         try:
             async with self._turns.turn(sender_id):
-                turn = await self._rasa.send(sender_id, text.normalized)
+                turn = await self._rasa.send(sender_id, text.normalized, implied_intent(text.normalized))
             messages, intent = _from_engine(turn.replies), turn.intent
         except (EngineUnavailable, TurnUnavailable) as error:
             logger.warning("engine unavailable for %s: %s", sender_id, error)

@@ -175,3 +175,18 @@ def test_fallback_classifier_also_falls_back_on_stray_keys(text, confidence, exp
     [message] = StrayKeysFallbackClassifier(config).process([classified(text, "affirm", confidence)])
     assert message.get("intent")["name"] == expected
     assert message.get("intent_ranking")[-1]["name"] == "affirm"  # the ranking keeps the classifier's guess
+
+
+def test_the_gateway_channel_takes_the_intent_the_gateway_read_only_when_the_domain_has_it():
+    from bot.rasa_components.channel import with_intent
+
+    parsed = {"text": "12/10に商標の相談", "intent": {"name": "ask_trademark", "confidence": 0.7},
+              "intent_ranking": [{"name": "ask_trademark", "confidence": 0.7},
+                                 {"name": "book_consultation", "confidence": 0.2}],
+              "entities": [{"entity": "ip_type", "value": "trademark"}]}  # fmt: skip
+    hinted = with_intent(parsed, "book_consultation", ["ask_trademark", "book_consultation"])
+    assert hinted["intent"] == {"name": "book_consultation", "confidence": 1.0}
+    assert [r["name"] for r in hinted["intent_ranking"]] == ["book_consultation", "ask_trademark"]
+    assert hinted["entities"] == parsed["entities"] and hinted["text"] == parsed["text"]
+    assert with_intent(parsed, "restart_everything", ["ask_trademark"]) == parsed
+    assert with_intent(parsed, None, ["ask_trademark"]) == parsed

@@ -190,8 +190,8 @@ def test_opening_pattern_comes_from_the_sample_settings(calendar):
 def test_a_day_gone_by_is_refused_with_future_slots_not_replaced_silently(calendar, text):
     slots = {"place": "akihabara", "consultation_kind": "general"}
     with session_factory()() as session:
-        assert check(session, "booking_slot", text, None, slots).value is None
-        [asked] = ask(session, "booking_slot", slots, text)  # the form's question after it
+        assert check(session, "web-t", "booking_slot", text, None, slots).value is None
+        [asked] = ask(session, "web-t", "booking_slot", slots, text)  # the form's question after it
     assert asked["text"] == messages.PAST_DAY
     assert asked["buttons"] and all(b["payload"].startswith("/inform") for b in asked["buttons"])
 
@@ -211,7 +211,7 @@ def test_a_contact_with_enough_bookings_is_refused_when_given_not_after_the_whol
 def test_an_exact_time_that_is_not_free_is_said_so_before_the_nearby_offer(calendar):
     slots = {"place": "akihabara", "consultation_kind": "general"}
     with session_factory()() as session:
-        [offer] = ask(session, "booking_slot", slots, "11/26の10時15分")
+        [offer] = ask(session, "web-t", "booking_slot", slots, "11/26の10時15分")
     assert offer["text"].startswith("11月26日(木) 10:15には、空いている枠がありません。")
     assert offer["buttons"]
 
@@ -234,6 +234,16 @@ TUESDAY = date(2026, 12, 1)
         ("夕方4時", Wanted(at=datetime(2026, 1, 1, 16).time())),
         ("午後3時", Wanted(at=datetime(2026, 1, 1, 15).time())),
         ("3日後", Wanted(day=date(2026, 12, 4))),
+        ("らいしゅうの かようびの ごぜんちゅう", Wanted(day=date(2026, 12, 8), part="am")),
+        ("11じで", Wanted(at=datetime(2026, 1, 1, 11).time())),
+        ("2時半", Wanted(at=datetime(2026, 1, 1, 14, 30).time())),  # the center works by day
+        ("午前9時", Wanted(at=datetime(2026, 1, 1, 9).time())),
+        ("あさっての あさいちに", Wanted(day=date(2026, 12, 3), part="first")),
+        ("月末", Wanted(day=date(2026, 12, 31))),
+        ("12/10の14時、だめなら11日", Wanted(day=date(2026, 12, 10), at=datetime(2026, 1, 1, 14).time())),
+        ("sasaki.d1-16@example.jp", Wanted()),  # an e-mail address is no 16 January
+        ("０３ー４１０１ー０００２", Wanted()),
+        ("予約番号 CZ-AB12CD", Wanted()),
     ],
 )
 def test_days_and_times_the_japanese_way_from_a_tuesday(text, wanted):
@@ -250,7 +260,7 @@ def test_a_day_of_the_month_gone_by_is_next_months_and_month_ends_roll_over():
 @pytest.mark.parametrize("text", ["Zoomでできますか", "オンラインで相談したい", "電話で相談できますか"])
 def test_a_wish_for_a_remote_consultation_is_answered_in_one_sentence_and_the_place_asked(calendar, text):
     with session_factory()() as session:
-        [asked] = ask(session, "place", {}, text)
+        [asked] = ask(session, "web-t", "place", {}, text)
     assert asked["text"].startswith(messages.REMOTE_NOT_OFFERED) and asked["text"].endswith(
         messages.ASK_PLACE
     )
@@ -259,7 +269,7 @@ def test_a_wish_for_a_remote_consultation_is_answered_in_one_sentence_and_the_pl
 
 def test_the_place_question_alone_says_nothing_of_remote_consultations(calendar):
     with session_factory()() as session:
-        [asked] = ask(session, "place", {}, "専門家相談")
+        [asked] = ask(session, "web-t", "place", {}, "専門家相談")
     assert asked["text"] == messages.ASK_PLACE
 
 
@@ -289,4 +299,4 @@ def test_a_kind_and_a_place_named_in_passing_are_found(calendar, text, found):
 def test_a_slot_button_is_read_as_tokyo_wall_clock_time_with_or_without_an_offset(calendar, payload):
     slots = {"place": "akihabara", "consultation_kind": "general"}
     with session_factory()() as session:
-        assert check(session, "booking_slot", "", payload, slots).value == "2026-11-26T10:00:00"
+        assert check(session, "web-t", "booking_slot", "", payload, slots).value == "2026-11-26T10:00:00"

@@ -1,6 +1,7 @@
 """The booking form's answers, on trackers built from plain state (no server)."""
 
 import asyncio
+from datetime import date, time
 
 import time_machine
 import yaml
@@ -116,6 +117,9 @@ def test_kind_and_place_named_in_passing_take_one_lookup_and_none_when_given_or_
         consultation_kind="general",
         booking_slot="2026-12-08T10:00:00",
         booking_contact=FILLED,
+        company=FILLED,
+        person_name=FILLED,
+        booking_description=FILLED,
         requested_slot="place",
     )
     assert asyncio.run(form.extract_consultation_kind(CollectingDispatcher(), asked, {})) == {}
@@ -182,3 +186,43 @@ def test_an_exact_free_day_and_time_given_in_passing_is_the_slot(settings_env):
             asyncio.run(ValidateBookingForm().extract_consultation_kind(CollectingDispatcher(), vague, {}))
             == {}
         )
+
+
+def test_a_first_message_with_the_whole_booking_fills_every_question_it_answers(settings_env):
+    from bot.booking.calendar import seed_calendar
+    from bot.core.config import get_settings
+
+    migrate()
+    with_retries(lambda s: seed_calendar(s, get_settings().calendar_file))
+    text = (
+        "12/10の14時に秋葉原で商標の相談したい！弁理士さんで。株式会社ネクストリーフの小川です、"
+        "ogawa@example.jp 新サービス名の商標とれるか知りたい"
+    )
+    state = tracker(requested_slot=None)
+    state.latest_message = {"text": text, "intent": {"name": "book_consultation"}, "entities": []}
+    with time_machine.travel("2026-12-01 10:00 +09:00", tick=False):
+        found = asyncio.run(
+            ValidateBookingForm().extract_consultation_kind(CollectingDispatcher(), state, {})
+        )
+    assert found == {
+        "consultation_kind": "specialist", "place": "akihabara", "booking_slot": "2026-12-10T14:00:00",
+        "booking_contact": FILLED, "company": FILLED, "person_name": FILLED, "booking_description": FILLED,
+    }  # fmt: skip
+    kept = with_retries(lambda s: drafts.answers(s, "web-test", "booking_form"))
+    assert kept["company"] == "株式会社ネクストリーフ" and kept["person_name"] == "小川"
+    assert kept["booking_description"] == "新サービス名の商標とれるか知りたい"
+    assert kept["booking_contact"] == "ogawa@example.jp"
+
+
+def test_a_time_typed_alone_is_on_the_day_asked_for_earlier_in_the_form(settings_env):
+    from bot.booking.dates import Wanted
+    from bot.booking.dialogue import wanted_in
+
+    migrate()
+    with time_machine.travel("2026-12-01 10:00 +09:00", tick=False):
+        first = with_retries(lambda s: wanted_in(s, "web-test", "booking_form", "あした午後 城南で"))
+        later = with_retries(lambda s: wanted_in(s, "web-test", "booking_form", "13時"))
+        elsewhere = with_retries(lambda s: wanted_in(s, "web-other", "booking_form", "13時"))
+    assert first == Wanted(day=date(2026, 12, 2), part="pm")
+    assert later == Wanted(day=date(2026, 12, 2), at=time(13, 0))
+    assert elsewhere == Wanted(at=time(13, 0))  # another visitor asked for no day

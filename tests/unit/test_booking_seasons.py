@@ -25,7 +25,7 @@ def calendar(settings_env):
 def offered_days(today: date) -> tuple[str, list[date]]:
     morning = datetime(today.year, today.month, today.day, 10, 0, tzinfo=TOKYO)
     with time_machine.travel(morning, tick=False), session_factory()() as session:
-        [offer] = ask(session, "booking_slot", SLOTS, "来週の水曜の午前")
+        [offer] = ask(session, "web-season", "booking_slot", SLOTS, "来週の水曜の午前")
     days = [datetime.fromisoformat(b["payload"].split('"')[-2]).date() for b in offer["buttons"]]
     return offer["text"], days
 

@@ -22,9 +22,11 @@ class FakeRasa:
         self.intent = intent or {}
         self.down = down
         self.calls = 0
+        self.hints: list[str | None] = []
 
-    async def send(self, sender_id: str, text: str) -> EngineTurn:
+    async def send(self, sender_id: str, text: str, intent: str | None = None) -> EngineTurn:
         self.calls += 1
+        self.hints.append(intent)
         if self.down:
             raise EngineUnavailable("down")
         return EngineTurn([{"text": "商標権の存続期間は、登録から10年です。"}], self.intent)
@@ -40,9 +42,9 @@ def visitor_intents() -> list[tuple[str | None, float | None]]:
         return [tuple(row) for row in rows]
 
 
-def converse(rasa: FakeRasa) -> list:
+def converse(rasa: FakeRasa, text: str = QUESTION) -> list:
     assistant = Assistant(rasa, TurnLocks(None, lifetime=20, wait=15))
-    return asyncio.run(assistant.reply("web-intent", "web", VisitorText(QUESTION, QUESTION)))
+    return asyncio.run(assistant.reply("web-intent", "web", VisitorText(text, text)))
 
 
 def test_the_intent_is_stored_with_the_message_from_one_engine_call(settings_env):
@@ -61,8 +63,16 @@ def test_the_engine_being_down_records_no_intent_and_still_answers(settings_env)
     assert visitor_intents() == [(None, None)]
 
 
+def test_the_intent_the_data_implies_is_handed_to_the_engine_with_the_message(settings_env):
+    migrate()
+    rasa = FakeRasa({"name": "book_consultation", "confidence": 1.0})
+    converse(rasa, "12/10の14時に秋葉原で商標の相談したい")
+    converse(rasa)
+    assert rasa.hints == ["book_consultation", None]
+
+
 class SilentRasa(FakeRasa):
-    async def send(self, sender_id: str, text: str) -> EngineTurn:
+    async def send(self, sender_id: str, text: str, intent: str | None = None) -> EngineTurn:
         return EngineTurn([], {"name": "ask_trademark", "confidence": 0.8})
 
 

@@ -15,6 +15,8 @@ from bot.reading.names import read_company_and_name, read_person_name
         ("東京大学の研究室", "東京大学の研究室", None),  # no introduction, no legal form: one name
         ("株式会社サンプル工業", "株式会社サンプル工業", None),
         ("会社名はネクストリーフです", "ネクストリーフ", None),
+        ("青戸メッキです。おおたけ と もうします", "青戸メッキ", "おおたけ"),
+        ("株式会社クオンタムリーフの佐々木です", "株式会社クオンタムリーフ", "佐々木"),
     ],
 )
 def test_a_company_answer_may_carry_the_persons_name(text, company, name):
@@ -26,6 +28,7 @@ def test_a_company_answer_may_carry_the_persons_name(text, company, name):
     [
         ("鈴木です", "鈴木"),
         ("鈴木と申します", "鈴木"),
+        ("はやしだ いさむ と もうします", "はやしだ いさむ"),
         ("名前は山田花子です", "山田花子"),
         ("山田様", "山田"),
         ("佐藤 花子", "佐藤 花子"),

@@ -26,7 +26,7 @@ class SlowRasa:
         self.busy: dict[str, int] = {}
         self.most_at_once: dict[str, int] = {}
 
-    async def send(self, sender_id: str, text: str) -> EngineTurn:
+    async def send(self, sender_id: str, text: str, intent: str | None = None) -> EngineTurn:
         self.busy[sender_id] = self.busy.get(sender_id, 0) + 1
         self.most_at_once[sender_id] = max(self.most_at_once.get(sender_id, 0), self.busy[sender_id])
         await asyncio.sleep(self.seconds)

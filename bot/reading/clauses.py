@@ -1,0 +1,54 @@
+"""What a message that asks for a booking carries besides the request: the visitor's
+introduction («株式会社ネクストリーフの小川です») and a few words about the matter
+(«新サービス名の商標がとれるか知りたい»), read clause by clause once contacts are taken out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.reading.names import read_company_and_name
+from bot.text.normalize import has_words, normalize
+
+_CONTACTS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\- ]{8,}\d")
+_CLAUSE_END = re.compile(r"[。！!？?\n、,]+")
+# A clause that asks for the booking itself, or names its day, place or consultant only.
+_REQUEST = re.compile(
+    r"相談|そうだん|予約|よやく|お願い|おねがい|希望|空いて|弁理士|弁護士|専門家|アドバイザー|"
+    r"場所は|日時は|午前|午後|\d+\s*[/月日時]|曜"
+)
+_LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|一般社団法人|\(株\)|\(有\)|㈱|㈲")
+_INTRODUCED = re.compile(r"の\s*[^の]{1,12}(?:です|と申します|と\s*もうします)$|と申します$|と\s*もうします$")
+MIN_DESCRIPTION = 6  # characters: fewer say nothing about the matter
+
+
+@dataclass(frozen=True)
+class Carried:
+    company: str | None = None
+    person_name: str | None = None
+    description: str | None = None
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE_END.split(_CONTACTS.sub("、", normalize(text))) if c.strip()]
+
+
+def _introduction(clause: str) -> tuple[str, str | None] | None:
+    """(company, name) when the clause introduces the visitor with a company."""
+    if _REQUEST.search(clause) or not (_LEGAL_FORM.search(clause) or _INTRODUCED.search(clause)):
+        return None
+    company, name = read_company_and_name(clause)
+    return (company, name) if has_words(company) and (name or _LEGAL_FORM.search(company)) else None
+
+
+def carried(text: str) -> Carried:
+    """The introduction and the description a booking request carries (``None`` where absent)."""
+    company = name = None
+    described = []
+    for clause in _clauses(text):
+        introduced = _introduction(clause) if company is None else None
+        if introduced:
+            company, name = introduced
+        elif not _REQUEST.search(clause) and has_words(clause) and len(clause) >= MIN_DESCRIPTION:
+            described.append(clause)
+    return Carried(company, name, "、".join(described) or None)

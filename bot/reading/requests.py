@@ -1,0 +1,38 @@
+"""What a message asks for by the data it carries, whatever its sentence says: a booking number
+→ cancel or change; a phone number or e-mail with a call-back wish → a person; a day or a
+consultant with 予約 or 相談 → a booking. The gateway gives Rasa this intent in place of the
+classifier's (bot/services/assistant.py), so that «12/10に商標の相談をしたい» books rather than
+answers a trademark question; an urgent matter keeps its own intent (it goes to staff first).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.escalation.urgency import urgent_reason
+from bot.reading.booking_number import read_booking_number
+from bot.reading.contact import parse_contact
+from bot.text.normalize import normalize
+
+_CALLBACK = re.compile(
+    r"折り?返し|電話(を|して|くだ|下さ|ほし|欲し|もら|ちょうだい)|連絡(を|して|くだ|下さ|ほし|欲し)|コールバック"
+)
+_BOOKING = re.compile(r"予約|よやく|(相談|そうだん)(したい|を|でき|させ|に|の予約|お願い)")
+_WHEN_OR_WHO = re.compile(
+    r"今日|明日|あした|明後日|あさって|今週|来週|再来週|来月|らいしゅう|こんしゅう|\d+\s*[/月日時]|"
+    r"[月火水木金]曜|(げつ|か|すい|もく|きん)ようび|弁理士|弁護士|べんりし|べんごし|専門家|アドバイザー"
+)
+
+
+def implied_intent(text: str) -> str | None:
+    """The intent ``text`` implies by its data, or ``None`` (the classifier's stands)."""
+    text = normalize(text)
+    if urgent_reason(text):
+        return None
+    if read_booking_number(text):
+        return "cancel_consultation"
+    if parse_contact(text) and _CALLBACK.search(text):
+        return "request_human"
+    if _BOOKING.search(text) and _WHEN_OR_WHO.search(text):
+        return "book_consultation"
+    return None
