@@ -83,6 +83,8 @@ class AskBookingConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if "booking_confirmed" in answered_this_turn(tracker):
+            return []  # the validation said what comes next
         slots = form_slots(tracker)
         summary = await in_session(dispatcher, lambda s: dialogue.summary(s, tracker.sender_id, slots))
         say(dispatcher, summary or [])
@@ -119,9 +121,47 @@ async def checked(
     return {slot: step.value}
 
 
+def fills_a_slot(events: list[dict[str, Any]]) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
+
+
 class ValidateBookingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_booking_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return form.required(tracker.get_slot("booking_confirmed"))
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
+        """Every turn of the form: a correction first («火曜じゃなくて金曜で»), then each question's
+        reader; a message that answers nothing and does not leave is asked again with what the
+        question expects (bot/booking/dialogue.unanswered), never dropped."""
+        text, asked = latest_text(tracker)[:2000], tracker.get_slot("requested_slot")
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        slots, sender = form_slots(tracker), tracker.sender_id
+        fixed = await in_session(
+            dispatcher,
+            lambda s: (
+                dialogue.what_to_change(s, sender, text, latest_entity(tracker, "booking_change"), slots)
+                if asked == form.CHANGE
+                else dialogue.correct(s, sender, text, slots, asked)
+            ),
+        )
+        if fixed:
+            values, messages = fixed if isinstance(fixed, tuple) else (fixed, [])
+            say(dispatcher, messages)
+            return [SlotSet(slot, value) for slot, value in values.items()]
+        events = await super().run(dispatcher, tracker, domain)
+        if not asked or fills_a_slot(events):
+            return events
+        missed = await in_session(dispatcher, lambda s: dialogue.unanswered(s, sender, asked, text, intent))
+        if missed is None:
+            return events
+        values, messages = missed
+        say(dispatcher, messages)
+        return [*events, *(SlotSet(slot, value) for slot, value in values.items())]
 
     async def extract_booking_topic(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """The topic: the button pressed or words typed when asked, else the IP type said earlier."""
@@ -170,9 +210,10 @@ class ValidateBookingForm(FormValidationAction):
     async def read_typed(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
         """A typed answer, read by its question's reader and kept in the form's draft; Rasa's slots
         get FILLED (or None: asked again). Not an answer (a question of its own): left alone."""
-        if not answers_question(tracker, slot, form.question(slot).not_an_answer):
-            return {}
         text, slots = latest_text(tracker)[:2000], form_slots(tracker)
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if tracker.get_slot("requested_slot") != slot or not form.is_answer(slot, text, intent):
+            return {}
         result = await in_session(
             dispatcher, lambda s: dialogue.read_answer(s, tracker.sender_id, slot, text, slots)
         )

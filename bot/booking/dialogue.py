@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.booking import form
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots
+from bot.booking.corrections import correction_in
 from bot.booking.dates import Wanted, parse_wanted
 from bot.booking.form import FORM
 from bot.booking.models import Booking, ConsultationKind, Place
@@ -29,6 +31,7 @@ from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.clock import TOKYO, now_tokyo
 from bot.forms import drafts
 from bot.reading import clauses
+from bot.reading.answers import is_clear_yes
 from bot.reading.contact import parse_contact
 from bot.text.normalize import content_words, normalize
 
@@ -149,11 +152,25 @@ def _offer(session: Session, slots: dict) -> list[BotMessage]:
 # words are in its name; a place is named by its name without 本部/支援室).
 _KIND_WORDS = ("弁理士", "弁護士", "専門家", "アドバイザー")
 _PLACE_SUFFIXES = re.compile(r"本部|支援室")
+# Other words for them: kana spellings, and the station or town each place is known by.
+_OTHER_WORDS = (
+    (r"べんりし", "弁理士"), (r"べんごし", "弁護士"), (r"せんもんか", "専門家"), (r"あどばいざー", "アドバイザー"),
+    (r"あきはばら|本部|ほんぶ", "秋葉原"), (r"じょうとう|青砥|青戸|あおと", "城東"),
+    (r"じょうなん|蒲田|かまた", "城南"), (r"たま(?=で|の|に|支援|しえん|$)|昭島|あきしま", "多摩"),
+)  # fmt: skip
+
+
+def _plain_words(text: str) -> str:
+    """``text`` normalised, with the other words for kinds and places in their names' words."""
+    text = normalize(text)
+    for pattern, word in _OTHER_WORDS:
+        text = re.sub(pattern, word, text)
+    return text
 
 
 def mentions(session: Session, text: str) -> dict[str, str]:
     """The kind and the place a message names in passing («弁理士さんに、秋葉原で»), by id."""
-    text = normalize(text)
+    text = _plain_words(text)
     found = {}
     kinds = [k for k in _kinds(session) if any(w in text and w in k.name for w in _KIND_WORDS)]
     if len(kinds) == 1:
@@ -218,11 +235,14 @@ def _match_option(text: str, options: list, entity: str | None) -> str | None:
 
 
 def check(session: Session, sender_id: str, slot: str, text: str, entity: str | None, slots: dict) -> Step:
-    """Read the visitor's answer for ``slot``; a clear ``Step`` either way."""
-    if slot == "consultation_kind":
-        return Step(_match_option(text, _kinds(session), entity))
-    if slot == "place":
-        return Step(_match_option(text, _places(session), entity))
+    """Read the visitor's answer for ``slot``; a clear ``Step`` either way (not understood: what is
+    expected, with the question's buttons)."""
+    if slot in ("consultation_kind", "place"):
+        options = _kinds(session) if slot == "consultation_kind" else _places(session)
+        chosen = _match_option(text, options, entity) or mentions(session, text).get(slot)
+        if chosen:
+            return Step(chosen)
+        return Step(None, [*_missed(session, sender_id, slot), *ask(session, sender_id, slot, slots, text)])
     if slot == "booking_slot":
         # A slot's own value (a button, or read in passing) is checked as the slot it names; when
         # not settled, the step's messages offer slots near what was typed.
@@ -296,6 +316,74 @@ def read_answer(
         raise ValueError(f"{slot} is not a typed answer")
     reading = read(session, text, given(session, sender_id, slots))
     return drafts.keep(session, sender_id, FORM, reading.values), reading.messages
+
+
+def correct(
+    session: Session, sender_id: str, text: str, slots: dict, asked: str | None
+) -> tuple[dict[str, str | None], list[BotMessage]] | None:
+    """A correction typed at any question or at the summary changes that answer only (or asks it
+    again); the summary is then shown anew. ``None``: the text corrects nothing."""
+    fix = correction_in(text, asked) if asked else None
+    if fix is None or fix.slot not in slots:
+        return None
+    values: dict[str, str | None] = {fix.slot: None, "booking_confirmed": None}
+    messages: list[BotMessage] = []
+    if fix.value and fix.slot in ("consultation_kind", "place"):
+        values.update({k: v for k, v in mentions(session, fix.value).items() if k == fix.slot})
+        if values[fix.slot] and slots.get("booking_slot"):
+            kept = _check_slot(session, sender_id, FORM, "", slots["booking_slot"], {**slots, **values})
+            values["booking_slot"], messages = kept.value, kept.messages
+    elif fix.value and fix.slot == "booking_slot" and slots.get("place") and slots.get("consultation_kind"):
+        wanted = wanted_in(session, sender_id, FORM, fix.value)
+        if not wanted.day and slots.get("booking_slot"):
+            wanted = replace(wanted, day=datetime.fromisoformat(slots["booking_slot"]).date())
+        step = _check_wanted(session, wanted, slots)
+        values["booking_slot"], messages = step.value, step.messages
+    elif fix.value and form.question(fix.slot).personal:
+        answer, messages = read_answer(session, sender_id, fix.slot, fix.value, slots)
+        values.update(answer)
+    return values, messages
+
+
+MISSES = "misses:"  # draft key: how often a question's answer could not be read
+
+
+def _missed(session: Session, sender_id: str, slot: str) -> list[BotMessage]:
+    """What the question expects; from the second miss on, with a person and a way out."""
+    key = MISSES + slot
+    misses = int(drafts.answers(session, sender_id, FORM).get(key) or 0) + 1
+    drafts.keep(session, sender_id, FORM, {key: str(misses)})
+    hint = say.HINTS.get(slot, say.STILL_NOT_READ)
+    return [bot_message(hint, say.STUCK_BUTTONS if misses >= 2 else [])]
+
+
+def unanswered(
+    session: Session, sender_id: str, asked: str, text: str, intent: str | None
+) -> tuple[dict[str, Any], list[BotMessage]] | None:
+    """A message that answered nothing at ``asked``. ``None`` when it leaves the form or asks
+    something else (the dialogue's rules take it, then the form resumes); a yes or a no to the
+    consent and the summary; else the question again with what it expects, never dropped silently."""
+    if form.stops(text, intent) or form.asks_something_else(text, intent):
+        return None
+    if asked in ("booking_consent", "booking_confirmed") and is_clear_yes(text):
+        return {asked: True if asked == "booking_consent" else "yes"}, []
+    if asked == "booking_consent" and form.says_no(text, intent):
+        return {asked: None}, [bot_message(say.CONSENT_REFUSED, say.CONSENT_BUTTONS)]
+    if asked == "booking_confirmed" and form.says_no(text, intent):
+        return {asked: form.REFUSED}, []  # what to change is asked next
+    if intent == "thank":
+        return {asked: None}, [bot_message(say.THANKS_IN_FORM)]
+    return {asked: None}, _missed(session, sender_id, asked)
+
+
+def what_to_change(
+    session: Session, sender_id: str, text: str, entity: str | None, slots: dict
+) -> dict | None:
+    """The field the visitor wants to change, pressed or named: it is emptied (asked again)."""
+    field = entity if entity in form.SLOTS else form.field_named(text)
+    if field is None:
+        return None
+    return {field: None, "booking_confirmed": None, form.CHANGE: None}
 
 
 def stop(session: Session, sender_id: str) -> None:

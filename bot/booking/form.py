@@ -1,7 +1,6 @@
 """The booking form, declared once: its questions in order; for each typed answer its reader and
 its line in the summary (the answer is kept in the form's draft, bot/forms/drafts.py, never in
-Rasa's slots); and which intents leave a question unanswered (the visitor asked something else;
-the form resumes after the answer).
+Rasa's slots); and how a message leaves the form, asks something else, or says no.
 
 Adding a typed question is one ``Question`` here, its slot and prompt (``utter_ask_<slot>``) in
 ``domain.yml`` (a unit test keeps ``required_slots`` in step), and, when the booking stores it, the
@@ -10,6 +9,7 @@ column and its migration.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.booking import messages as say
+from bot.booking.corrections import FIELDS
 from bot.booking.service import may_book_more
 from bot.conversation.messages import BotMessage, bot_message
 from bot.reading.contact import masked_contact, parse_contact
 from bot.reading.names import read_company_and_name, read_person_name
-from bot.text.normalize import has_words
+from bot.text.normalize import has_words, normalize
 
 FORM = "booking_form"
 # Intents that are no answer to a free-text question: the visitor asks or wants something else.
@@ -29,7 +30,15 @@ TOPIC_QUESTIONS = frozenset(
     {"ask_patent", "ask_design", "ask_trademark", "ask_copyright", "ask_trade_secret", "ask_contract",
      "ask_infringement", "ask_program", "ask_center_info"}
 )  # fmt: skip
-LEAVING = frozenset({"deny", "request_human", "cancel_consultation"})
+# Stopping is explicit («予約をやめます»); a bare «いいえ» at a question is no stop.
+_STOP = re.compile(
+    r"やめ(ます|る|たい|て|とく)|止めます|中止|取りやめ|取り止め|もういいです|キャンセル(します|したい|で|する)"
+)
+_QUESTION = re.compile(r"[?？]|ですか|ますか|でしょうか|か[。!！]*$|教えて|知りたい|いくら|どこ|なに|何|いつ")
+_NO = re.compile(
+    r"^(いいえ|いえ|いや|違います|ちがいます|ちがう|違う|no|ノー|だめ|ダメ)|同意しません|同意できません|しません$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,6 @@ class Question:
     read: Reader | None = None  # a typed answer read by the form and kept in the draft
     label: str | None = None  # its line in the summary
     shown: Callable[[str], str] = str  # how the summary shows the answer (a contact, masked)
-    not_an_answer: frozenset[str] = LEAVING | TOPIC_QUESTIONS
 
     @property
     def personal(self) -> bool:
@@ -97,8 +105,7 @@ QUESTIONS = (
     Question("company", read_company, "会社名"),
     Question("person_name", read_name, "お名前"),
     Question("booking_contact", read_contact, "連絡先", shown=masked_contact),
-    # A description may well name a topic («商標の出願について»): only leaving is no answer.
-    Question("booking_description", read_description, "ご相談内容", not_an_answer=LEAVING),
+    Question("booking_description", read_description, "ご相談内容"),
     Question("booking_consent"),
     Question("booking_confirmed"),
 )
@@ -108,6 +115,44 @@ PERSONAL = tuple(q.slot for q in QUESTIONS if q.personal)
 
 def question(slot: str) -> Question:
     return next(q for q in QUESTIONS if q.slot == slot)
+
+
+CHANGE = "booking_change"  # asked after a no to the summary: which field to change
+REFUSED = "no"  # booking_confirmed after a no to the summary
+
+
+def required(confirmed: str | None) -> list[str]:
+    """The form's questions; after a no to the summary, which field to change comes before it."""
+    if confirmed == REFUSED:
+        return [*SLOTS[:-1], CHANGE, SLOTS[-1]]
+    return list(SLOTS)
+
+
+def field_named(text: str) -> str | None:
+    """The field a visitor names («日時», «連絡先を»), or ``None``."""
+    return next((slot for slot, pattern in FIELDS if re.search(pattern, normalize(text))), None)
+
+
+def stops(text: str, intent: str | None) -> bool:
+    """The visitor leaves the form: a person asked for, or the booking stopped in so many words."""
+    return intent == "request_human" or bool(_STOP.search(normalize(text)))
+
+
+def asks_something_else(text: str, intent: str | None) -> bool:
+    """A question of its own asked mid-form (answered, then the form's question again)."""
+    return intent in TOPIC_QUESTIONS | {"bot_challenge"} and bool(_QUESTION.search(normalize(text)))
+
+
+def is_answer(slot: str, text: str, intent: str | None) -> bool:
+    """Whether a typed message answers the question for ``slot``: it does not leave the form, and
+    it asks nothing else (a description may well be a question: «商標はとれるか知りたい»)."""
+    if stops(text, intent):
+        return False
+    return slot == "booking_description" or not asks_something_else(text, intent)
+
+
+def says_no(text: str, intent: str | None) -> bool:
+    return intent == "deny" or bool(_NO.search(normalize(text)))
 
 
 def topic_for(asked: bool, typed_words: bool, ip_type: str | None, known_ip_type: str | None) -> str | None:

@@ -30,6 +30,33 @@ ASK_NEW_SLOT = "変更先の日時をお選びください。"
 NO_FREE_SLOTS = "申し訳ありません。近い日程に空いている枠がありません。担当者にご相談ください。"
 SLOT_TAKEN = "申し訳ありません。その枠はちょうど埋まってしまいました。ほかの空いている枠からお選びください。"
 DATE_NOT_UNDERSTOOD = "日時を読み取れませんでした。"
+# What each question expects, said when an answer could not be read (bot/booking/dialogue.unanswered).
+HINTS = {
+    "booking_topic": "ご相談のテーマを、ボタンからお選びいただくか「商標」「特許」のように入力してください。",
+    "consultation_kind": "「アドバイザー」または「専門家(弁理士・弁護士)」のようにお答えください。",
+    "place": "「秋葉原」「城東」「城南」「多摩」のように、場所の名前でお答えください。",
+    "booking_slot": "日時は「12/3 14時」「来週火曜の午後」のように入力してください。",
+    "company": "会社名(団体名・屋号)を入力してください。例: 株式会社ミドリ電機",
+    "person_name": "お名前を入力してください。例: 鈴木一郎",
+    "booking_contact": "電話番号またはメールアドレスを入力してください(例: name@example.jp)。",
+    "booking_description": "ご相談の内容を、ひとことで入力してください。例: 新商品の名前を商標登録したい",
+    "booking_consent": "ご予約には、個人情報の取り扱いへの同意が必要です。同意いただける場合は「同意します」とお答えください。",
+    "booking_change": "変更したい項目をボタンからお選びいただくか、「日時」「連絡先」のように入力してください。",
+}
+STILL_NOT_READ = "うまく読み取れませんでした。"
+CONSENT_REFUSED = (
+    "ご同意いただけない場合、このチャットではご予約をお受けできません。"
+    "同意して続けるか、予約をやめるかをお選びください。"
+)
+CONSENT_BUTTONS = [
+    Button(title="同意して続ける", payload="/affirm"),
+    Button(title="予約をやめる", payload="/deny"),
+]
+STUCK_BUTTONS = [
+    Button(title="担当者と話す", payload="/request_human"),
+    Button(title="予約をやめる", payload="/deny"),
+]
+THANKS_IN_FORM = "どういたしまして。ご予約の続きをお願いします。"
 PAST_DAY = "過ぎた日時はご予約いただけません。これから先の空いている枠からお選びください。"
 INVALID_CONTACT = (
     "電話番号またはメールアドレスとして確認できませんでした。お手数ですが、もう一度入力してください。"
