@@ -15,6 +15,7 @@ from actions.domain import answers_question, in_session, latest_text, say
 from bot.booking import dialogue, form
 from bot.core.config import get_settings
 from bot.forms.drafts import FILLED
+from bot.reading.answers import is_clear_yes
 from bot.reading.booking_number import read_booking_number
 from bot.text.normalize import has_words
 
@@ -83,8 +84,6 @@ class AskBookingConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if "booking_confirmed" in answered_this_turn(tracker):
-            return []  # the validation said what comes next
         slots = form_slots(tracker)
         summary = await in_session(dispatcher, lambda s: dialogue.summary(s, tracker.sender_id, slots))
         say(dispatcher, summary or [])
@@ -309,11 +308,29 @@ class ValidateCancelForm(FormValidationAction):
         return list(form.cancel_questions(tracker.get_slot("cancel_choice")))
 
     async def extract_cancel_number(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
-        """A number already in the request (「予約番号CZ-…をキャンセルしたい」) need not be asked for."""
+        """A number already in the request (「予約番号CZ-…をキャンセルしたい」) need not be asked for;
+        nor, when the request starts the form, the one booking this conversation made («さっきの予約»)."""
         if tracker.get_slot("cancel_number") or tracker.get_slot("requested_slot") == "cancel_number":
             return {}
-        number = read_booking_number(latest_text(tracker))
-        return {"cancel_number": number} if number else {}
+        if number := read_booking_number(latest_text(tracker)):
+            return {"cancel_number": number}
+        if tracker.get_slot("requested_slot") is not None:
+            return {}
+        own = await in_session(dispatcher, lambda s: dialogue.own_booking(s, tracker.sender_id))
+        return {"cancel_number": own, "cancel_contact": FILLED} if own else {}
+
+    async def extract_cancel_choice(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """The wish stated in words (変えたい, 取り消したい), in the request or when asked."""
+        if tracker.get_slot("cancel_choice") or latest_entity(tracker, "cancel_choice"):
+            return {}
+        wish = form.cancel_wish(latest_text(tracker))
+        return {"cancel_choice": wish} if wish else {}
+
+    async def extract_cancel_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """One plain yes after the summary of what will be done; a no stops (the form's rule)."""
+        if tracker.get_slot("requested_slot") != "cancel_confirmed":
+            return {}
+        return {"cancel_confirmed": "yes"} if is_clear_yes(latest_text(tracker)) else {}
 
     async def validate_cancel_number(
         self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict
@@ -364,6 +381,26 @@ class AskNewBookingSlot(Action):
         state = cancel_state(tracker)
         messages = await in_session(
             dispatcher, lambda s: dialogue.ask_new_slot(s, tracker.sender_id, state["number"])
+        )
+        say(dispatcher, messages or [])
+        return []
+
+
+class AskCancelConfirmed(Action):
+    """The booking found and what will be done, to confirm with one yes."""
+
+    def name(self) -> str:
+        return "action_ask_cancel_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        state = cancel_state(tracker)
+        messages = await in_session(
+            dispatcher,
+            lambda s: dialogue.cancel_summary(
+                s, tracker.sender_id, state["number"], state["choice"], state["new_slot"]
+            ),
         )
         say(dispatcher, messages or [])
         return []

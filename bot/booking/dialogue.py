@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from bot.booking.service import (
     change_booking,
     create_booking,
     find_booking,
+    own_open_bookings,
 )
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.clock import TOKYO, now_tokyo
@@ -88,26 +89,36 @@ WHEN = "booking_when"
 
 
 def wanted_in(session: Session, sender_id: str, form_name: str, text: str) -> Wanted:
-    """The day and time ``text`` asks for, a time alone on the day asked for before; a day named is
-    remembered for the turns after."""
+    """The day and time ``text`` asks for, a time alone on the day asked for before; what has a day
+    is remembered for the turns after."""
     wanted = parse_wanted(text, now_tokyo().date())
+    remembered = _remembered(session, sender_id, form_name)
+    if not wanted.day and remembered.day and not wanted.past and (wanted.at or wanted.part):
+        wanted = replace(wanted, day=remembered.day)
     if wanted.day:
+        at = wanted.at.strftime("%H:%M") if wanted.at else ""
         drafts.keep(
-            session, sender_id, form_name, {WHEN: f"{wanted.day.isoformat()} {wanted.part or ''}".strip()}
+            session, sender_id, form_name, {WHEN: f"{wanted.day.isoformat()}|{at}|{wanted.part or ''}"}
         )
-        return wanted
-    remembered = drafts.answers(session, sender_id, form_name).get(WHEN)
-    if remembered and not wanted.past and (wanted.at or wanted.part):
-        return replace(wanted, day=date.fromisoformat(remembered.split()[0]))
     return wanted
 
 
 def _remembered(session: Session, sender_id: str, form_name: str) -> Wanted:
-    """The day (and part of the day) asked for earlier in the form, if any."""
-    remembered = (drafts.answers(session, sender_id, form_name).get(WHEN) or "").split()
+    """The day, and the time or part of the day, asked for earlier in the form, if any."""
+    remembered = drafts.answers(session, sender_id, form_name).get(WHEN)
     if not remembered:
         return Wanted()
-    return Wanted(day=date.fromisoformat(remembered[0]), part=remembered[1] if len(remembered) > 1 else None)
+    day, at, part = remembered.split("|")
+    return Wanted(day=date.fromisoformat(day), at=time.fromisoformat(at) if at else None, part=part or None)
+
+
+def _exact_slot(session: Session, wanted: Wanted, known: dict) -> str | None:
+    """The free slot at the exact day and time (or the day's first, 朝イチ) asked for, once the kind
+    and the place are known."""
+    exact = wanted.day and (wanted.at or wanted.part == "first")
+    if not (exact and known.get("place") and known.get("consultation_kind")):
+        return None
+    return _check_wanted(session, wanted, known).value
 
 
 def ask(session: Session, sender_id: str, slot: str, slots: dict, text: str = "") -> list[BotMessage]:
@@ -194,12 +205,12 @@ def in_passing(
         slot: value for slot, value in mentions(session, text).items() if slot in open_slots
     }
     known = {**slots, **found}
-    if "booking_slot" in open_slots and known.get("place") and known.get("consultation_kind"):
+    if "booking_slot" in open_slots:
         wanted = wanted_in(session, sender_id, FORM, text)
-        if wanted.day and (wanted.at or wanted.part == "first"):
-            step = _check_wanted(session, wanted, known)
-            if step.value:
-                found["booking_slot"] = step.value
+        if wanted.empty:
+            wanted = _remembered(session, sender_id, FORM)
+        if slot := _exact_slot(session, wanted, known):
+            found["booking_slot"] = slot
     if "booking_contact" in open_slots:
         reading = form.read_contact(session, text, {})
         if reading.values["booking_contact"]:
@@ -330,9 +341,14 @@ def correct(
     messages: list[BotMessage] = []
     if fix.value and fix.slot in ("consultation_kind", "place"):
         values.update({k: v for k, v in mentions(session, fix.value).items() if k == fix.slot})
+        known = {**slots, **values}
         if values[fix.slot] and slots.get("booking_slot"):
-            kept = _check_slot(session, sender_id, FORM, "", slots["booking_slot"], {**slots, **values})
+            kept = _check_slot(session, sender_id, FORM, "", slots["booking_slot"], known)
             values["booking_slot"], messages = kept.value, kept.messages
+        elif values[fix.slot] and (
+            slot := _exact_slot(session, _remembered(session, sender_id, FORM), known)
+        ):
+            values["booking_slot"] = slot
     elif fix.value and fix.slot == "booking_slot" and slots.get("place") and slots.get("consultation_kind"):
         wanted = wanted_in(session, sender_id, FORM, fix.value)
         if not wanted.day and slots.get("booking_slot"):
@@ -353,7 +369,7 @@ def _missed(session: Session, sender_id: str, slot: str) -> list[BotMessage]:
     key = MISSES + slot
     misses = int(drafts.answers(session, sender_id, FORM).get(key) or 0) + 1
     drafts.keep(session, sender_id, FORM, {key: str(misses)})
-    hint = say.HINTS.get(slot, say.STILL_NOT_READ)
+    hint = f"{say.STILL_NOT_READ}{say.HINTS.get(slot, '')}"
     return [bot_message(hint, say.STUCK_BUTTONS if misses >= 2 else [])]
 
 
@@ -368,11 +384,13 @@ def unanswered(
     if asked in ("booking_consent", "booking_confirmed") and is_clear_yes(text):
         return {asked: True if asked == "booking_consent" else "yes"}, []
     if asked == "booking_consent" and form.says_no(text, intent):
-        return {asked: None}, [bot_message(say.CONSENT_REFUSED, say.CONSENT_BUTTONS)]
+        return None  # no consent, no booking: the form's rule stops it
     if asked == "booking_confirmed" and form.says_no(text, intent):
         return {asked: form.REFUSED}, []  # what to change is asked next
     if intent == "thank":
         return {asked: None}, [bot_message(say.THANKS_IN_FORM)]
+    if asked == "booking_confirmed":
+        return {asked: None}, [bot_message(say.NOT_A_CLEAR_YES)]  # the summary follows
     return {asked: None}, _missed(session, sender_id, asked)
 
 
@@ -393,7 +411,9 @@ def stop(session: Session, sender_id: str) -> None:
 
 
 def summary(session: Session, sender_id: str, slots: dict) -> list[BotMessage]:
-    """Everything the visitor gave, to confirm or correct."""
+    """Everything the visitor gave, to confirm or correct. The day asked for is forgotten: the slot
+    is chosen, and a new date asked for from here starts afresh."""
+    drafts.keep(session, sender_id, FORM, {WHEN: None})
     slots = given(session, sender_id, slots)
     kind = session.get(ConsultationKind, slots["consultation_kind"])
     place = session.get(Place, slots["place"])
@@ -447,6 +467,29 @@ def check_cancel_contact(session: Session, sender_id: str, number: str, text: st
     the contact is kept in the cancel form's draft, not in Rasa's slots."""
     drafts.keep(session, sender_id, CANCEL_FORM, {"cancel_contact": text})
     return find_booking(session, number, text) is not None
+
+
+def own_booking(session: Session, sender_id: str) -> str | None:
+    """The number of the one open booking this conversation made («さっきの予約»); its contact
+    goes to the cancel form's draft, as if typed. ``None`` when there is none, or several."""
+    bookings = own_open_bookings(session, sender_id, now_tokyo().replace(tzinfo=None))
+    if len(bookings) != 1:
+        return None
+    contact = bookings[0].email or bookings[0].phone or ""
+    drafts.keep(session, sender_id, CANCEL_FORM, {"cancel_contact": contact})
+    return bookings[0].number
+
+
+def cancel_summary(
+    session: Session, sender_id: str, number: str, choice: str, new_slot: str | None
+) -> list[BotMessage]:
+    """What will be done, to confirm: the booking found, and the new slot of a change."""
+    booking = _cancelling(session, sender_id, number)
+    if booking is None:
+        return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
+    place = _place_name(session, booking)
+    new_start = datetime.fromisoformat(new_slot) if choice == "change" and new_slot else None
+    return [say.cancel_summary(booking.number, booking.slot_start, place, new_start)]
 
 
 def _cancelling(session: Session, sender_id: str, number: str) -> Booking | None:

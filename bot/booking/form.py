@@ -32,7 +32,7 @@ TOPIC_QUESTIONS = frozenset(
 )  # fmt: skip
 # Stopping is explicit («予約をやめます»); a bare «いいえ» at a question is no stop.
 _STOP = re.compile(
-    r"やめ(ます|る|たい|て|とく)|止めます|中止|取りやめ|取り止め|もういいです|キャンセル(します|したい|で|する)"
+    r"やめ(ます|る|たい|て|とく)|止めます|中止|取りやめ|取り止め|キャンセル(します|したい|で|する)"
 )
 _QUESTION = re.compile(r"[?？]|ですか|ますか|でしょうか|か[。!！]*$|教えて|知りたい|いくら|どこ|なに|何|いつ")
 _NO = re.compile(
@@ -170,11 +170,24 @@ def correction(field: str | None) -> dict[str, None] | None:
     return None
 
 
-CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot")
+CANCEL_SLOTS = ("cancel_number", "cancel_contact", "cancel_choice", "new_booking_slot", "cancel_confirmed")
+_CHANGE_WISH = re.compile(r"変更|変え|かえ|ずら|移し|別の日|日にちを")
+_CANCEL_WISH = re.compile(r"キャンセル|取り?消|とりけ|やめ|中止")
+
+
+def cancel_wish(text: str) -> str | None:
+    """The wish a message states: «change» (変えたい) or «cancel» (取り消したい), else ``None``."""
+    text = normalize(text)
+    if _CHANGE_WISH.search(text):
+        return "change"
+    return "cancel" if _CANCEL_WISH.search(text) else None
 
 
 def cancel_questions(choice: str | None) -> tuple[str, ...]:
-    """The cancel form's questions: the new slot only when the visitor moves the booking."""
-    if choice in ("cancel", "not_found"):
+    """The cancel form's questions: the new slot only when the visitor moves the booking; nothing
+    to confirm when no booking matched."""
+    if choice == "not_found":
+        return CANCEL_SLOTS[:3]
+    if choice == "cancel":
         return tuple(s for s in CANCEL_SLOTS if s != "new_booking_slot")
     return CANCEL_SLOTS

@@ -44,14 +44,7 @@ HINTS = {
     "booking_change": "変更したい項目をボタンからお選びいただくか、「日時」「連絡先」のように入力してください。",
 }
 STILL_NOT_READ = "うまく読み取れませんでした。"
-CONSENT_REFUSED = (
-    "ご同意いただけない場合、このチャットではご予約をお受けできません。"
-    "同意して続けるか、予約をやめるかをお選びください。"
-)
-CONSENT_BUTTONS = [
-    Button(title="同意して続ける", payload="/affirm"),
-    Button(title="予約をやめる", payload="/deny"),
-]
+NOT_A_CLEAR_YES = "この内容で予約する場合は「はい」、変更する場合は「いいえ」とお答えください。"
 STUCK_BUTTONS = [
     Button(title="担当者と話す", payload="/request_human"),
     Button(title="予約をやめる", payload="/deny"),
@@ -153,6 +146,18 @@ def confirmation(booking: Booking, place_name: str, base_url: str) -> BotMessage
         f"カレンダーに登録: {ics}\n{SAMPLE_NOTE}"
     )
     return bot_message(text, [Button(title="予約を変更・キャンセルする", payload="/cancel_consultation")])
+
+
+def cancel_summary(number: str, start: datetime, place_name: str, new_start: datetime | None) -> BotMessage:
+    """The booking found and what will be done with it, to confirm with one yes."""
+    booked = f"予約番号 {number}: {slot_label(start)}({place_name})"
+    if new_start:
+        text = f"{booked}\nこのご予約を {slot_label(new_start)} に変更します。よろしいですか。"
+        yes = "変更する"
+    else:
+        text = f"{booked}\nこのご予約をキャンセルします。よろしいですか。"
+        yes = "キャンセルする"
+    return bot_message(text, [Button(title=yes, payload="/affirm"), Button(title="やめる", payload="/deny")])
 
 
 def cancelled(number: str) -> str:

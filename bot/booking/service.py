@@ -139,6 +139,17 @@ def find_booking(session: Session, number: str, contact_text: str) -> Booking | 
     return None
 
 
+def own_open_bookings(session: Session, sender_id: str, now: datetime) -> list[Booking]:
+    """The open bookings this conversation made itself (its confirmation was shown in it), still ahead."""
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.sender_id == sender_id, Booking.status == "booked", Booking.slot_start >= now)
+            .order_by(Booking.slot_start)
+        )
+    )
+
+
 def cancel_booking(session: Session, booking: Booking) -> None:
     """Cancel and free the seat."""
     booking.status = "cancelled"

@@ -19,3 +19,8 @@ def read_booking_number(text: str) -> str | None:
     upper = normalize(text).upper()
     match = _IN_TEXT.search(upper) or _ALONE.fullmatch(upper)
     return PREFIX + match.group(1) if match else None
+
+
+def names_booking_number(text: str) -> bool:
+    """Whether a sentence names a booking number with its prefix (a bare word of six letters is none)."""
+    return bool(_IN_TEXT.search(normalize(text).upper()))

@@ -19,7 +19,11 @@ _REQUEST = re.compile(
 )
 _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|一般社団法人|\(株\)|\(有\)|㈱|㈲")
 _INTRODUCED = re.compile(r"の\s*[^の]{1,12}(?:です|と申します|と\s*もうします)$|と申します$|と\s*もうします$")
-MIN_DESCRIPTION = 6  # characters: fewer say nothing about the matter
+# A clause about the matter says what the visitor wants to know or is troubled by; context alone
+# («大学発ベンチャーで研究開発をしている者です», «お世話になります») is left for the question.
+_MATTER = re.compile(
+    r"知りたい|聞きたい|教えて|とれるか|取れるか|できるか|かどうか|困って|悩んで|されて(い|る)|使われて|真似"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,6 @@ def carried(text: str) -> Carried:
         introduced = _introduction(clause) if company is None else None
         if introduced:
             company, name = introduced
-        elif not _REQUEST.search(clause) and has_words(clause) and len(clause) >= MIN_DESCRIPTION:
+        elif not _REQUEST.search(clause) and _MATTER.search(clause):
             described.append(clause)
     return Carried(company, name, "、".join(described) or None)

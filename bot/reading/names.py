@@ -15,6 +15,10 @@ _TWO_SENTENCES = re.compile(r"^(?P<company>[^。]+?)(?:です|でございます
 _PREFIX = re.compile(r"^(?:名前は|氏名は|お名前は|私は|わたしは|担当の|担当は|会社名は|社名は)\s*")
 _TRAILING = re.compile(r"[。、!！?？\s]+$")
 _HONORIFIC = re.compile(r"(?:さん|様|さま)$")
+# A job title after the company («ヤマブキ製作所 総務課長», «ネオセル・ラボ、研究開発担当»).
+_TITLE = re.compile(
+    r"[、,\s]+[^、,\s]*(?:課長|部長|社長|代表取締役|代表|担当者?|取締役|主任|係長|専務|常務|室長|所長|理事|職員|社員)$"
+)
 _COMPANY_AND_NAME = re.compile(r"^(?P<company>.+)の(?P<name>[^の]{1,12})$")
 
 
@@ -41,5 +45,5 @@ def read_company_and_name(text: str) -> tuple[str, str | None]:
     body = _SELF_INTRODUCTION.sub("", bare)
     parts = _COMPANY_AND_NAME.match(body)
     if parts and (introduced or _LEGAL_FORM.search(parts.group("company"))):
-        return parts.group("company").strip(), read_person_name(parts.group("name"))
+        return _TITLE.sub("", parts.group("company")).strip(), read_person_name(parts.group("name"))
     return (body if introduced else bare).strip(), None

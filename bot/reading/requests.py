@@ -1,5 +1,5 @@
 """What a message asks for by the data it carries, whatever its sentence says: a booking number
-→ cancel or change; a phone number or e-mail with a call-back wish → a person; a day or a
+or a booking to move or cancel → cancel or change; a phone number or e-mail with a call-back wish → a person; a day or a
 consultant with 予約 or 相談 → a booking. The gateway gives Rasa this intent in place of the
 classifier's (bot/services/assistant.py), so that «12/10に商標の相談をしたい» books rather than
 answers a trademark question; an urgent matter keeps its own intent (it goes to staff first).
@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 
 from bot.escalation.urgency import urgent_reason
-from bot.reading.booking_number import read_booking_number
+from bot.reading.booking_number import names_booking_number
 from bot.reading.contact import parse_contact
 from bot.text.normalize import normalize
 
 _CALLBACK = re.compile(
     r"折り?返し|電話(を|して|くだ|下さ|ほし|欲し|もら|ちょうだい)|連絡(を|して|くだ|下さ|ほし|欲し)|コールバック"
 )
+# Moving or cancelling a booking («さっきの予約を来週に変えたい») is no new booking.
+_CHANGE = re.compile(r"(予約|よやく).{0,15}(変更|変え|かえ|キャンセル|取り?消|とりけ|ずら|移)")
 _BOOKING = re.compile(r"予約|よやく|(相談|そうだん)(したい|を|でき|させ|に|の予約|お願い)")
 _WHEN_OR_WHO = re.compile(
     r"今日|明日|あした|明後日|あさって|今週|来週|再来週|来月|らいしゅう|こんしゅう|\d+\s*[/月日時]|"
@@ -29,7 +31,7 @@ def implied_intent(text: str) -> str | None:
     text = normalize(text)
     if urgent_reason(text):
         return None
-    if read_booking_number(text):
+    if names_booking_number(text) or _CHANGE.search(text):
         return "cancel_consultation"
     if parse_contact(text) and _CALLBACK.search(text):
         return "request_human"

@@ -82,10 +82,20 @@ def test_cancel_with_number_and_contact(gateway):
     sender_id = sender()
     chat(gateway, "予約をキャンセルしたいです", sender_id)
     chat(gateway, number.lower(), sender_id)
-    choice = chat(gateway, "090-3333-4444", sender_id)
-    assert "キャンセルする" in [b["title"] for m in choice for b in m["buttons"]]
-    done = chat(gateway, '/inform{"cancel_choice":"cancel"}', sender_id)
-    assert f"予約番号 {number} のご予約をキャンセルしました" in texts(done)
+    confirm = chat(gateway, "090-3333-4444", sender_id)  # the wish was stated: the booking is shown
+    assert f"予約番号 {number}" in texts(confirm) and "キャンセルします。よろしいですか" in texts(confirm)
+    assert f"予約番号 {number} のご予約をキャンセルしました" in texts(chat(gateway, "はい", sender_id))
+
+
+def test_the_booking_made_in_this_conversation_is_cancelled_without_its_number_after_one_yes(gateway):
+    sender_id = sender()
+    number, _ = book(gateway, sender_id, "090-3333-5555")
+    confirm = chat(gateway, "さっきの予約を取り消したいです", sender_id)
+    assert f"予約番号 {number}" in texts(confirm) and "よろしいですか" in texts(confirm)
+    kept = chat(gateway, "いいえ", sender_id)
+    assert "キャンセルしました" not in texts(kept)
+    chat(gateway, "さっきの予約を取り消したいです", sender_id)
+    assert f"予約番号 {number} のご予約をキャンセルしました" in texts(chat(gateway, "はい", sender_id))
 
 
 def test_a_number_in_the_request_is_not_asked_again_and_an_email_is_no_number(gateway):
@@ -99,8 +109,8 @@ def test_a_number_in_the_request_is_not_asked_again_and_an_email_is_no_number(ga
     again = texts(chat(gateway, "yamada@example.com", sender_id))
     assert "予約番号を読み取れませんでした" in again and "予約番号(CZ-" in again
     chat(gateway, number, sender_id)
-    choice = chat(gateway, "090-7777-8888", sender_id)
-    assert "キャンセルする" in [b["title"] for m in choice for b in m["buttons"]]
+    confirm = chat(gateway, "090-7777-8888", sender_id)
+    assert f"予約番号 {number}" in texts(confirm) and "キャンセルします" in texts(confirm)
 
 
 def test_change_with_number_and_contact(gateway):
@@ -108,10 +118,11 @@ def test_change_with_number_and_contact(gateway):
     sender_id = sender()
     chat(gateway, "予約の日時を変更したい", sender_id)
     chat(gateway, number, sender_id)
-    chat(gateway, "090-5555-6666", sender_id)
-    slots = chat(gateway, '/inform{"cancel_choice":"change"}', sender_id)
+    slots = chat(gateway, "090-5555-6666", sender_id)  # the wish to change was stated
     assert "変更先の日時" in texts(slots)
-    done = chat(gateway, button(slots, index=3), sender_id)
+    confirm = chat(gateway, button(slots, index=3), sender_id)
+    assert "に変更します。よろしいですか" in texts(confirm)
+    done = chat(gateway, "/affirm", sender_id)
     assert f"予約番号 {number} のご予約を" in texts(done) and "に変更しました" in texts(done)
 
 

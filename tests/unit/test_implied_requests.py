@@ -20,6 +20,9 @@ from bot.services.nothing_pending import WHAT_CAN_I_DO, what_can_i_do
         ("あさっての あさいちに とっきょの そうだんを おねがい したいのですが", "book_consultation"),
         ("弁理士さんに商標の相談をお願いしたい", "book_consultation"),
         ("商標について相談したい", None),  # no day, no consultant: the classifier decides
+        ("さっきの予約を来週の木曜14時に変えられますか", "cancel_consultation"),
+        ("12/8の予約をキャンセルしたいです", "cancel_consultation"),
+        ("asdfgh", None),  # six letters alone are no booking number in a sentence
         ("はい", None),
         ("いいえ", None),
         ("090-1234-5678", None),  # a number alone asks for nothing

@@ -17,6 +17,8 @@ from bot.reading.names import read_company_and_name, read_person_name
         ("会社名はネクストリーフです", "ネクストリーフ", None),
         ("青戸メッキです。おおたけ と もうします", "青戸メッキ", "おおたけ"),
         ("株式会社クオンタムリーフの佐々木です", "株式会社クオンタムリーフ", "佐々木"),
+        ("株式会社ヤマブキ製作所 総務課長の山吹恵子でございます", "株式会社ヤマブキ製作所", "山吹恵子"),
+        ("株式会社ネオセル・ラボ、研究開発担当の森田翔です", "株式会社ネオセル・ラボ", "森田翔"),
     ],
 )
 def test_a_company_answer_may_carry_the_persons_name(text, company, name):
