@@ -46,7 +46,9 @@ class ActionProgramInfo(Action):
     ) -> list[dict[str, Any]]:
         program = next(tracker.get_latest_entity_values("program"), None)
         text = latest_text(tracker)
-        messages = await in_session(dispatcher, lambda s: answers.program_answer(s, text, program))
+        messages = await in_session(
+            dispatcher, lambda s: answers.program_answer(s, tracker.sender_id, text, program)
+        )
         say(dispatcher, messages or [])
         return []
 

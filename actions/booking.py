@@ -326,6 +326,23 @@ class ValidateCancelForm(FormValidationAction):
         wish = form.cancel_wish(latest_text(tracker))
         return {"cancel_choice": wish} if wish else {}
 
+    async def extract_new_booking_slot(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
+        """A new day and time named with the wish to change, before the question: remembered, and
+        the slot when it is exact and free (bot/booking/dialogue.new_slot_in_passing)."""
+        if tracker.get_slot("new_booking_slot") or tracker.get_slot("requested_slot") == "new_booking_slot":
+            return {}
+        text = latest_text(tracker)[:2000]
+        if (tracker.get_slot("cancel_choice") or form.cancel_wish(text)) != "change":
+            return {}
+        number = tracker.get_slot("cancel_number") or read_booking_number(text)
+        found = await in_session(
+            dispatcher,
+            lambda s: dialogue.new_slot_in_passing(
+                s, tracker.sender_id, number or dialogue.own_booking(s, tracker.sender_id), text
+            ),
+        )
+        return {"new_booking_slot": found} if found else {}
+
     async def extract_cancel_confirmed(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """One plain yes after the summary of what will be done; a no stops (the form's rule)."""
         if tracker.get_slot("requested_slot") != "cancel_confirmed":

@@ -36,6 +36,7 @@ _KANA_WORDS = (
     ("きんようび", "金曜"), ("どようび", "土曜"), ("にちようび", "日曜"),
     ("ごぜん", "午前"), ("ごご", "午後"), ("ゆうがた", "夕方"), ("きょう", "今日"),
 )  # fmt: skip
+_KANA_MONTH_DAY = ((re.compile(r"(\d{1,2})\s*がつ"), r"\1月"), (re.compile(r"(\d{1,2})\s*にち"), r"\1日"))
 _KANA_HOUR = re.compile(r"(\d{1,2})\s*じ(はん)?(?![ゃゅょ])")
 # What looks like a date but is none: e-mail addresses, URLs, phone and booking numbers.
 _NOT_DATES = re.compile(
@@ -122,6 +123,8 @@ def _prepared(text: str) -> str:
     text = _NOT_DATES.sub(" ", normalize(text))
     for kana, word in _KANA_WORDS:
         text = text.replace(kana, word)
+    for pattern, replacement in _KANA_MONTH_DAY:
+        text = pattern.sub(replacement, text)
     return _KANA_HOUR.sub(lambda m: f"{m.group(1)}時{'半' if m.group(2) else ''}", text)
 
 

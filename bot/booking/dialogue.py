@@ -383,9 +383,9 @@ def unanswered(
         return None
     if asked in ("booking_consent", "booking_confirmed") and is_clear_yes(text):
         return {asked: True if asked == "booking_consent" else "yes"}, []
-    if asked == "booking_consent" and form.says_no(text, intent):
+    if asked == "booking_consent" and form.says_no(text):
         return None  # no consent, no booking: the form's rule stops it
-    if asked == "booking_confirmed" and form.says_no(text, intent):
+    if asked == "booking_confirmed" and form.says_no(text):
         return {asked: form.REFUSED}, []  # what to change is asked next
     if intent == "thank":
         return {asked: None}, [bot_message(say.THANKS_IN_FORM)]
@@ -498,11 +498,27 @@ def _cancelling(session: Session, sender_id: str, number: str) -> Booking | None
 
 
 def ask_new_slot(session: Session, sender_id: str, number: str) -> list[BotMessage]:
+    """The new slot's question: slots near the day asked for with the change, else the first free."""
     booking = _cancelling(session, sender_id, number)
     if booking is None:
         return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
+    known = {"place": booking.place_id, "consultation_kind": booking.kind_id}
+    wanted = _remembered(session, sender_id, CANCEL_FORM)
+    if not wanted.empty and (messages := _check_wanted(session, wanted, known).messages):
+        return messages
     slots = free_slots(session, booking.place_id, booking.kind_id, now_tokyo(), SLOT_CHOICES)
     return [bot_message(say.ASK_NEW_SLOT, _slot_buttons(slots))]
+
+
+def new_slot_in_passing(session: Session, sender_id: str, number: str | None, text: str) -> str | None:
+    """The new slot named with the change request («再来週の火曜の13時に変えたい»), once the booking
+    is known and free at that exact time; the day asked for is remembered either way."""
+    wanted = wanted_in(session, sender_id, CANCEL_FORM, text)
+    booking = _cancelling(session, sender_id, number) if number else None
+    if booking is None:
+        return None
+    known = {"place": booking.place_id, "consultation_kind": booking.kind_id}
+    return _exact_slot(session, wanted, known)
 
 
 def check_new_slot(session: Session, sender_id: str, number: str, text: str, entity: str | None) -> Step:

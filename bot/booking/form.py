@@ -151,8 +151,9 @@ def is_answer(slot: str, text: str, intent: str | None) -> bool:
     return slot == "booking_description" or not asks_something_else(text, intent)
 
 
-def says_no(text: str, intent: str | None) -> bool:
-    return intent == "deny" or bool(_NO.search(normalize(text)))
+def says_no(text: str) -> bool:
+    """A plain no in words (the classifier's deny is not trusted here: «どういします» read as one)."""
+    return bool(_NO.search(normalize(text)))
 
 
 def topic_for(asked: bool, typed_words: bool, ip_type: str | None, known_ip_type: str | None) -> str | None:

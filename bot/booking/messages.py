@@ -78,7 +78,7 @@ def slot_label(start: datetime) -> str:
 
 
 def day_label(day: date) -> str:
-    return f"{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
+    return f"{day.month}/{day.day}({WEEKDAYS[day.weekday()]})"
 
 
 def fits(start: datetime, wanted: Wanted) -> bool:

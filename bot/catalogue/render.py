@@ -13,6 +13,8 @@ PRIOR_CONSULTATION_MARK = "公社知財相談"
 MAX_LIST_BUTTONS = 8
 
 _FIELDS = (("summary", "支援内容"), ("eligibility", "対象"), ("rate", "助成率"), ("limit", "上限額"))
+DETAIL_LABELS = {"amount": "助成率・上限額", "deadline": "募集期間", "eligibility": "対象"}
+ELIGIBILITY_NOTE = "対象になるかどうかは個別の判断が必要です。公式ページの募集要項でご確認いただくか、知的財産相談でご相談ください。"
 
 
 def official_page(program: Program) -> str:
@@ -56,12 +58,41 @@ def program_card(program: Program) -> BotMessage:
         lines.append("※申請日以前に、申請内容について公社の知財相談を受けていることが要件です。")
     if program.source_url:
         lines.append(f"出典: {program.source_url}")
-    buttons: list[Button] = [
+    return bot_message("\n".join(line for line in lines if line), _buttons(program))
+
+
+def _buttons(program: Program) -> list[Button]:
+    return [
         {"title": "相談を予約する", "payload": "/book_consultation"},
         {"title": "公式ページ", "payload": official_page(program)},
         {"title": "他の制度", "payload": "/ask_program"},
     ]
-    return bot_message("\n".join(line for line in lines if line), buttons)
+
+
+def program_detail(program: Program, detail: str | None) -> BotMessage:
+    """One detail of a program asked about in a follow-up («それっていくら»): the amount, the
+    application period or who may apply; what is not known is said so, with the official page."""
+    if detail is None:
+        return program_card(program)
+    lines = [f"【{program.name}】"]
+    if detail == "amount" and (program.rate or program.limit):
+        lines += [f"・助成率: {program.rate or '確認できた情報がありません'}",
+                  f"・上限額: {program.limit or '確認できた情報がありません'}"]  # fmt: skip
+        if program.third_party:
+            lines.append(
+                "※金額は第三者のサイトに掲載された情報です。公式ページで最新の内容をご確認ください。"
+            )
+    elif detail == "deadline" and program.application_period:
+        lines.append(f"・募集期間: {program.application_period}")
+    elif detail == "eligibility" and program.eligibility:
+        lines += [f"・対象: {program.eligibility}", ELIGIBILITY_NOTE]
+    else:
+        lines.append(f"{DETAIL_LABELS[detail]}は、確認できた情報がありません。公式ページでご確認ください。")
+    if program.as_of:
+        lines.append(f"({_as_of_label(program.as_of)}の情報です)")
+    if program.source_url:
+        lines.append(f"出典: {program.source_url}")
+    return bot_message("\n".join(lines), _buttons(program))
 
 
 def program_list(programs: list[Program], intro: str) -> BotMessage:

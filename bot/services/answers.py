@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalogue.models import Program
-from bot.catalogue.render import program_button, program_card, program_list
+from bot.catalogue.render import program_button, program_card, program_detail, program_list
 from bot.catalogue.search import best, rank
+from bot.conversation import context
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.conversation.replies import HUMAN_BUTTON
 from bot.escalation.service import Handoff, hand_off
@@ -44,22 +45,31 @@ def topic_answer(session: Session, intent: str, text: str) -> list[BotMessage]:
 
 
 def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Handoff:
-    """The FAQ answer to a topic question; an urgent matter also goes to staff at once."""
+    """The FAQ answer to a topic question; an urgent matter also goes to staff at once. The
+    conversation has moved on from any program shown before."""
+    context.remember_program(session, sender_id, None)
     answer = topic_answer(session, intent, text)
     if urgent_reason(text):
         return hand_off(session, sender_id, "urgent", text, answer)
     return Handoff(answer, needs_contact=False)
 
 
-def program_answer(session: Session, text: str, program_id: str | None) -> list[BotMessage]:
-    """The program the visitor means as a card; a list when the question is vague."""
+def program_answer(session: Session, sender_id: str, text: str, program_id: str | None) -> list[BotMessage]:
+    """The program the visitor means as a card; a list when the question is vague; the detail
+    asked for when the question follows up on the program last shown («それっていくら»)."""
     program = session.get(Program, program_id) if program_id else None
+    if program is None and context.follows_up_on_program(session, sender_id, text):
+        program = session.get(Program, context.program_in_context(session, sender_id))
+        if program is not None and program.published:
+            return [program_detail(program, context.asked_about(text))]
     if program is not None and program.published:
+        context.remember_program(session, sender_id, program.id)
         return [program_card(program)]
     programs = _published(session)
     matches = rank(text, programs)
     chosen = best(matches)
     if chosen is not None:
+        context.remember_program(session, sender_id, chosen.id)
         return [program_card(chosen)]
     if matches:
         return [program_list([m.program for m in matches], VAGUE_PROGRAMS)]

@@ -9,7 +9,7 @@ from anyio import to_thread
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.conversation import replies
+from bot.conversation import context, replies
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.escalation import messages as handoff
@@ -49,7 +49,7 @@ class Assistant:
     async def reply(self, sender_id: str, channel: str, text: VisitorText) -> list[BotMessage]:
         """The bot's replies to ``text``; a polite message whenever something is down."""
         try:
-            message_id, held = await to_thread.run_sync(_record, sender_id, channel, text)
+            message_id, held, implied = await to_thread.run_sync(_record, sender_id, channel, text)
         except SQLAlchemyError:
             logger.exception("could not record a message from %s", sender_id)
             return [bot_message(replies.STORE_UNAVAILABLE)]
@@ -61,7 +61,7 @@ class Assistant:
         status, intent = "answered", None
         try:
             async with self._turns.turn(sender_id):
-                turn = await self._rasa.send(sender_id, text.normalized, implied_intent(text.normalized))
+                turn = await self._rasa.send(sender_id, text.normalized, implied)
             messages, intent = _from_engine(turn.replies), turn.intent
         except (EngineUnavailable, TurnUnavailable) as error:
             logger.warning("engine unavailable for %s: %s", sender_id, error)
@@ -84,18 +84,27 @@ class Assistant:
             logger.exception("could not record the replies to message %s", message_id)
 
 
-def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, bool]:
-    """Store the visitor's message; True when the conversation is held for staff.
+def _implied(session: Session, sender_id: str, text: str) -> str | None:
+    """The intent the message implies by its data (bot/reading/requests.py), or by the program
+    the conversation is about (a follow-up: bot/conversation/context.py)."""
+    if intent := implied_intent(text):
+        return intent
+    return "ask_program" if context.follows_up_on_program(session, sender_id, text) else None
+
+
+def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, bool, str | None]:
+    """Store the visitor's message; whether the conversation is held for staff; the intent the
+    message implies.
 
     Starting over (``/restart``) releases a held conversation so the bot answers again.
     """
 
-    def work(session: Session) -> tuple[int, bool]:
+    def work(session: Session) -> tuple[int, bool, str | None]:
         message_id = transcript.add_visitor_message(session, sender_id, channel, text.original)
         if text.normalized == RESTART:
             resume_bot(session, sender_id)
-            return message_id, False
-        return message_id, is_bot_paused(session, sender_id)
+            return message_id, False, None
+        return message_id, is_bot_paused(session, sender_id), _implied(session, sender_id, text.normalized)
 
     try:
         return with_retries(work)

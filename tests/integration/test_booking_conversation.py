@@ -179,3 +179,13 @@ def test_quitting_at_the_name_question_stops_the_booking_instead_of_becoming_the
     sender_id = sender()
     assert "お名前" in texts(up_to(gateway, sender_id, "特許の相談を予約したい", ("株式会社サンプル工業",)))
     assert "中止しました" in texts(chat(gateway, "予約をやめたい", sender_id))
+
+
+def test_a_change_request_naming_the_new_day_and_time_goes_straight_to_its_confirmation(gateway):
+    sender_id = sender()
+    number, done = book(gateway, sender_id, "090-3333-6666")
+    booked = re.search(r"・日時: (\d+/\d+)", texts(done)).group(1)
+    confirm = texts(chat(gateway, "さっきの予約を再来週の木曜14時に変えたいです", sender_id))
+    assert f"予約番号 {number}: {booked}" in confirm and "12/17(木) 14:00 に変更します" in confirm
+    changed = texts(chat(gateway, "はい", sender_id))
+    assert f"予約番号 {number} のご予約を 12/17(木) 14:00" in changed

@@ -212,7 +212,7 @@ def test_an_exact_time_that_is_not_free_is_said_so_before_the_nearby_offer(calen
     slots = {"place": "akihabara", "consultation_kind": "general"}
     with session_factory()() as session:
         [offer] = ask(session, "web-t", "booking_slot", slots, "11/26の10時15分")
-    assert offer["text"].startswith("11月26日(木) 10:15には、空いている枠がありません。")
+    assert offer["text"].startswith("11/26(木) 10:15には、空いている枠がありません。")
     assert offer["buttons"]
 
 

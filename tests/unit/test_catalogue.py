@@ -82,3 +82,19 @@ def test_a_date_the_card_is_valid_for_is_written_the_japanese_way(session, progr
     seed_programs(session, programs_file)
     dated = next(p for p in session.scalars(select(Program)) if p.as_of == "2021-10-06")
     assert "(2021年10月6日時点の情報です)" in program_card(dated)["text"]
+
+
+def test_a_follow_up_on_the_program_shown_gets_the_detail_asked_for(session, programs_file):
+    from bot.services.answers import program_answer
+
+    seed_programs(session, programs_file)
+    [card] = program_answer(session, "web-follow", "外国特許出願の費用の補助", "gaikoku_tokkyo_shutsugan")
+    assert card["text"].startswith("【外国特許出願費用助成事業】")
+    [amount] = program_answer(session, "web-follow", "それっていくらまで出るの", None)
+    assert "400万円" in amount["text"] and "1/2以内" in amount["text"] and "第三者" in amount["text"]
+    [deadline] = program_answer(session, "web-follow", "締切は？", None)
+    assert "募集期間は、確認できた情報がありません" in deadline["text"]
+    [eligible] = program_answer(session, "web-follow", "うちは対象？社員5人", None)
+    assert "中小企業者" in eligible["text"] and "個別の判断" in eligible["text"]
+    [other] = program_answer(session, "web-other", "それっていくらまで出るの", None)
+    assert not other["text"].startswith("【外国特許出願費用助成事業】")  # another visitor saw no card
