@@ -9,14 +9,18 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.consent import clear_yes
 from actions.domain import answers_question, in_session, latest_text, say
 from bot.booking import dialogue, form
+from bot.conversation.messages import BotMessage
 from bot.core.config import get_settings
+from bot.escalation.urgency import urgent_reason
 from bot.forms.drafts import FILLED
 from bot.reading.answers import is_clear_yes
 from bot.reading.booking_number import read_booking_number
+from bot.services import answers
 from bot.text.normalize import has_words
 
 # Slots a message may fill in passing, before they are asked (bot/booking/dialogue.in_passing).
@@ -120,6 +124,19 @@ async def checked(
     return {slot: step.value}
 
 
+def answer_and_choose(
+    session: Session, sender_id: str, asked: str, text: str, intent: str | None
+) -> tuple[str, list[BotMessage]] | None:
+    """A question that also answers the choice asked («城東支援室を希望しますが、所在地は？»): the
+    choice, and the question's answer (an urgent matter is left to the hand-off rules)."""
+    chosen = dialogue.mentions(session, text).get(asked)
+    if chosen is None or urgent_reason(text):
+        return None
+    if intent == "ask_program":
+        return chosen, answers.program_answer(session, sender_id, text, None)
+    return chosen, answers.topic_answer(session, intent or "", text)
+
+
 def fills_a_slot(events: list[dict[str, Any]]) -> bool:
     return any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
 
@@ -155,6 +172,11 @@ class ValidateBookingForm(FormValidationAction):
         events = await super().run(dispatcher, tracker, domain)
         if not asked or fills_a_slot(events):
             return events
+        if form.asks_something_else(text, intent) and asked in ("consultation_kind", "place"):
+            both = await in_session(dispatcher, lambda s: answer_and_choose(s, sender, asked, text, intent))
+            if both:
+                say(dispatcher, both[1])
+                return [*events, SlotSet(asked, both[0])]
         missed = await in_session(dispatcher, lambda s: dialogue.unanswered(s, sender, asked, text, intent))
         if missed is None:
             return events

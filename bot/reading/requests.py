@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot.booking.dates import parse_wanted
+from bot.core.clock import now_tokyo
 from bot.escalation.urgency import urgent_reason
 from bot.reading.booking_number import names_booking_number
 from bot.reading.contact import parse_contact
@@ -19,11 +21,18 @@ _CALLBACK = re.compile(
 )
 # Moving or cancelling a booking («さっきの予約を来週に変えたい») is no new booking.
 _CHANGE = re.compile(r"(予約|よやく).{0,15}(変更|変え|かえ|キャンセル|取り?消|とりけ|ずら|移)")
-_BOOKING = re.compile(r"予約|よやく|(相談|そうだん)(したい|を|でき|させ|に|の予約|お願い)")
-_WHEN_OR_WHO = re.compile(
-    r"今日|明日|あした|明後日|あさって|今週|来週|再来週|来月|らいしゅう|こんしゅう|\d+\s*[/月日時]|"
-    r"[月火水木金]曜|(げつ|か|すい|もく|きん)ようび|弁理士|弁護士|べんりし|べんごし|専門家|アドバイザー"
+_BOOKING = re.compile(
+    r"予約|よやく|(相談|そうだん)(したい|を|でき|させ|に|の予約|お願い)|(相談|そうだん).{0,15}(お願い|おねがい)"
 )
+# Who or where (a day is read by the booking's own date reader).
+_WHO_OR_WHERE = re.compile(
+    r"弁理士|弁護士|べんりし|べんごし|専門家|アドバイザー|あどばいざー|"
+    r"秋葉原|本部|城東|城南|多摩|あきはばら|じょうとう|じょうなん|窓口|まどぐち"
+)
+
+
+def _names_a_day(text: str) -> bool:
+    return not parse_wanted(text, now_tokyo().date()).empty
 
 
 def implied_intent(text: str) -> str | None:
@@ -35,6 +44,7 @@ def implied_intent(text: str) -> str | None:
         return "cancel_consultation"
     if parse_contact(text) and _CALLBACK.search(text):
         return "request_human"
-    if _BOOKING.search(text) and _WHEN_OR_WHO.search(text):
+    who_or_where, day = bool(_WHO_OR_WHERE.search(text)), _names_a_day(text)
+    if (_BOOKING.search(text) and (who_or_where or day)) or (who_or_where and day):
         return "book_consultation"
     return None

@@ -19,6 +19,11 @@ from bot.services.nothing_pending import WHAT_CAN_I_DO, what_can_i_do
         ("12/10の14時に秋葉原で商標の相談したい！弁理士さんで。", "book_consultation"),
         ("あさっての あさいちに とっきょの そうだんを おねがい したいのですが", "book_consultation"),
         ("弁理士さんに商標の相談をお願いしたい", "book_consultation"),
+        ("12がつ22にちの ごご 2じに しょうひょうの そうだんを おねがいします", "book_consultation"),
+        ("まどぐちで いしょうの そうだんを よやく したいです", "book_consultation"),
+        ("12/11の13時に城南で意匠の相談、アドバイザーでお願い。", "book_consultation"),
+        ("再来週 水曜 夕方4時 多摩で 著作権 アドバイザー", "book_consultation"),
+        ("城南支援室の場所はどこですか", None),
         ("商標について相談したい", None),  # no day, no consultant: the classifier decides
         ("さっきの予約を来週の木曜14時に変えられますか", "cancel_consultation"),
         ("12/8の予約をキャンセルしたいです", "cancel_consultation"),
