@@ -9,9 +9,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.consent import clear_yes
+from actions.consent import NOT_A_CLEAR_YES
 from actions.domain import answers_question, in_session, latest_text, say
 from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off, keep_contact_answer
+from bot.reading.answers import wants_contact
 from bot.reading.contact import parse_contact
 
 CONTACT_FORM = "contact_form"
@@ -91,12 +92,31 @@ class ValidateContactForm(FormValidationAction):
             return ["contact_consent"]
         return domain_slots
 
+    async def extract_contact_consent(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A call back wished for in words («ほな折り返しで頼むわ») or by typing the contact at once
+        (then kept as the contact's answer); a refusal in words."""
+        if tracker.get_slot("requested_slot") != "contact_consent":
+            return {}
+        text = latest_text(tracker)[:2000]
+        contact = parse_contact(text)
+        consent = wants_contact(text, contact is not None)
+        if consent is None:
+            return {}
+        if not contact:
+            return {"contact_consent": consent}
+        filled = await kept(dispatcher, tracker, "contact_detail", str(contact))
+        return {"contact_consent": True, "contact_detail": filled}
+
     async def validate_contact_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, bool | None]:
-        if value is not True or clear_yes(dispatcher, tracker):
-            return {"contact_consent": value}
-        return {"contact_consent": None}
+        text = latest_text(tracker)[:2000]
+        if value is True and not wants_contact(text, parse_contact(text) is not None):
+            dispatcher.utter_message(text=NOT_A_CLEAR_YES)  # a hesitation read as a yes
+            return {"contact_consent": None}
+        return {"contact_consent": value}
 
     async def extract_contact_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -28,3 +28,20 @@ def is_clear_yes(text: str) -> bool:
     if text.startswith(AFFIRM_PAYLOAD):
         return True
     return bool(_YES.search(text)) and not _NO.search(text)
+
+
+_WANTS_CONTACT = re.compile(
+    r"折り?返し|連絡(を|して|くだ|下さ|ほし|欲し|お願い|待)|電話(して|くだ|下さ|ほし|欲し|で)|メールで|頼む|たのむ|お願いします"
+)
+_NO_CONTACT = re.compile(r"いいえ|結構|不要|いらない|要らない|入力しない|けっこう|大丈夫です$|やめ")
+
+
+def wants_contact(text: str, has_contact: bool) -> bool | None:
+    """Whether the visitor, offered a call back, wants one: a contact typed or words asking for
+    it are a yes («ほな折り返しで頼むわ»), a refusal a no; ``None`` when neither."""
+    text = normalize(text or "")
+    if text.startswith("/deny") or (_NO_CONTACT.search(text) and not has_contact):
+        return False
+    if has_contact or is_clear_yes(text) or _WANTS_CONTACT.search(text):
+        return True
+    return None

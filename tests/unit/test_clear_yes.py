@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.reading.answers import is_clear_yes
+from bot.reading.answers import is_clear_yes, wants_contact
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,20 @@ def test_plain_yeses(text):
 )
 def test_hesitations_refusals_and_ambiguous_politeness_are_not_yes(text):
     assert not is_clear_yes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "has_contact", "wanted"),
+    [
+        ("ほな折り返しで頼むわ", False, True),
+        ("連絡ください", False, True),
+        ("090-1234-5678 です", True, True),  # the contact typed at once is a yes
+        ("/affirm", False, True),
+        ("入力しない", False, False),
+        ("結構です", False, False),
+        ("/deny", False, False),
+        ("うーん", False, None),  # a hesitation: asked again
+    ],
+)
+def test_a_call_back_is_wanted_in_words_or_by_typing_the_contact(text, has_contact, wanted):
+    assert wants_contact(text, has_contact) is wanted
