@@ -21,7 +21,6 @@ from bot.forms.drafts import FILLED
 from bot.reading.answers import is_clear_yes
 from bot.reading.booking_number import read_booking_number
 from bot.services import answers
-from bot.text.normalize import has_words
 
 # Slots a message may fill in passing, before they are asked (bot/booking/dialogue.in_passing).
 MENTIONABLE = (
@@ -182,7 +181,8 @@ class ValidateBookingForm(FormValidationAction):
             return events
         values, messages = missed
         say(dispatcher, messages)
-        return [*events, *(SlotSet(slot, value) for slot, value in values.items())]
+        asked_next = [SlotSet("requested_slot", form.CHANGE)] if values.get(asked) == form.REFUSED else []
+        return [*events, *(SlotSet(slot, value) for slot, value in values.items()), *asked_next]
 
     async def extract_booking_topic(self, dispatcher, tracker: Tracker, domain: DomainDict) -> dict:
         """The topic: the button pressed or words typed when asked, else the IP type said earlier."""
@@ -190,7 +190,7 @@ class ValidateBookingForm(FormValidationAction):
             return {}
         topic = form.topic_for(
             asked=tracker.get_slot("requested_slot") == "booking_topic",
-            typed_words=has_words(latest_text(tracker)),
+            text=latest_text(tracker),
             ip_type=latest_entity(tracker, "ip_type"),
             known_ip_type=tracker.get_slot("ip_type"),
         )

@@ -388,8 +388,8 @@ def unanswered(
         return None  # no consent, no booking: the form's rule stops it
     if asked == "booking_confirmed" and form.says_no(text):
         return {asked: form.REFUSED}, []  # what to change is asked next
-    if intent == "thank":
-        return {asked: None}, [bot_message(say.THANKS_IN_FORM)]
+    if form.is_courtesy(text, intent):
+        return {asked: None}, [bot_message(say.THANKS_IN_FORM if intent == "thank" else say.GREETING_IN_FORM)]
     if asked == "booking_confirmed":
         return {asked: None}, [bot_message(say.NOT_A_CLEAR_YES)]  # the summary follows
     return {asked: None}, _missed(session, sender_id, asked)

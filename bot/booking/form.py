@@ -143,10 +143,20 @@ def asks_something_else(text: str, intent: str | None) -> bool:
     return intent in TOPIC_QUESTIONS | {"bot_challenge"} and bool(_QUESTION.search(normalize(text)))
 
 
+_COURTESY = re.compile(
+    r"^(ありがと|ありがとう|サンキュー|thanks|thank you|どうも|こんにちは|おはよう|こんばんは|よろしく)", re.I
+)
+
+
+def is_courtesy(text: str, intent: str | None) -> bool:
+    """Thanks or a greeting, and nothing more («ありがとう»)."""
+    return intent in ("thank", "greet") and bool(_COURTESY.search(normalize(text))) and len(text) <= 20
+
+
 def is_answer(slot: str, text: str, intent: str | None) -> bool:
-    """Whether a typed message answers the question for ``slot``: it does not leave the form, and
-    it asks nothing else (a description may well be a question: «商標はとれるか知りたい»)."""
-    if stops(text, intent):
+    """Whether a typed message answers the question for ``slot``: it does not leave the form, is
+    no mere thanks, and asks nothing else (a description may well be a question: «商標はとれるか知りたい»)."""
+    if stops(text, intent) or is_courtesy(text, intent):
         return False
     return slot == "booking_description" or not asks_something_else(text, intent)
 
@@ -156,12 +166,29 @@ def says_no(text: str) -> bool:
     return bool(_NO.search(normalize(text)))
 
 
-def topic_for(asked: bool, typed_words: bool, ip_type: str | None, known_ip_type: str | None) -> str | None:
-    """The consultation topic: when asked, the IP type pressed or named, else «other» for words
-    that name none (emoji alone are no answer); when not asked yet, the IP type said earlier."""
+# Topics named in words the entity ruler does not know: English, and matters that are «other».
+_TOPIC_WORDS = (
+    ("trade_secret", r"trade\s*secret|ノウハウ|営業秘密|えいぎょうひみつ"),
+    ("patent", r"\bpatent|とっきょ"),
+    ("trademark", r"trademark|しょうひょう"),
+    ("design", r"いしょう"),
+    ("copyright", r"copyright|ちょさくけん"),
+    ("other", r"契約|NDA|ライセンス|侵害|ニセモノ|偽物|模倣|パクリ|警告|訴え"),
+)
+
+
+def topic_named(text: str) -> str | None:
+    text = normalize(text)
+    return next((topic for topic, pattern in _TOPIC_WORDS if re.search(pattern, text, re.I)), None)
+
+
+def topic_for(asked: bool, text: str, ip_type: str | None, known_ip_type: str | None) -> str | None:
+    """The consultation topic: the IP type pressed or named (in any words), or said earlier; when
+    asked, «other» for words that name none (emoji alone are no answer)."""
+    named = ip_type or topic_named(text)
     if asked:
-        return ip_type or ("other" if typed_words else None)
-    return known_ip_type
+        return named or ("other" if has_words(text) else None)
+    return named or known_ip_type
 
 
 def correction(field: str | None) -> dict[str, None] | None:

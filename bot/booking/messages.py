@@ -50,6 +50,7 @@ STUCK_BUTTONS = [
     Button(title="予約をやめる", payload="/deny"),
 ]
 THANKS_IN_FORM = "どういたしまして。ご予約の続きをお願いします。"
+GREETING_IN_FORM = "こんにちは。ご予約の続きをお願いします。"
 PAST_DAY = "過ぎた日時はご予約いただけません。これから先の空いている枠からお選びください。"
 INVALID_CONTACT = (
     "電話番号またはメールアドレスとして確認できませんでした。お手数ですが、もう一度入力してください。"

@@ -37,9 +37,17 @@ def _clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_END.split(_CONTACTS.sub("、", normalize(text))) if c.strip()]
 
 
+# Words of a matter, not of an introduction («いしょうの ことです», «商標の件です»).
+_MATTER_WORDS = re.compile(
+    r"こと|件|ため|特許|とっきょ|実用新案|意匠|いしょう|商標|しょうひょう|著作権|営業秘密|契約|侵害|ロゴ|デザイン"
+)
+
+
 def _introduction(clause: str) -> tuple[str, str | None] | None:
     """(company, name) when the clause introduces the visitor with a company."""
     if _REQUEST.search(clause) or not (_LEGAL_FORM.search(clause) or _INTRODUCED.search(clause)):
+        return None
+    if _MATTER_WORDS.search(clause) and not _LEGAL_FORM.search(clause):
         return None
     company, name = read_company_and_name(clause)
     return (company, name) if has_words(company) and (name or _LEGAL_FORM.search(company)) else None

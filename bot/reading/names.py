@@ -8,7 +8,7 @@ from bot.text.normalize import normalize
 
 _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|合資会社|一般社団法人|\(株\)|\(有\)|㈱|㈲")
 _SELF_INTRODUCTION = re.compile(
-    r"\s*(?:です|でございます|と申します|と\s*もうします|といいます|と言います|っす|だよ|です。)$"
+    r"\s*(?:です|でございます|と申します|と\s*もうします|と?いいます|と?言います|っす|だよ|やで|です。|(?<=[\u4e00-\u9fff])や)$"
 )
 # Two sentences, a company then a name («青戸メッキです。おおたけと申します»).
 _TWO_SENTENCES = re.compile(r"^(?P<company>[^。]+?)(?:です|でございます)?[。\s]+(?P<name>[^。]+)$")

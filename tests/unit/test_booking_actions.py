@@ -127,9 +127,14 @@ def test_kind_and_place_named_in_passing_take_one_lookup_and_none_when_given_or_
 
 
 def test_the_form_rules_live_in_the_domain_and_the_cancel_form_follows_domain_yml():
-    assert form.topic_for(asked=True, typed_words=True, ip_type=None, known_ip_type="design") == "other"
-    assert form.topic_for(asked=True, typed_words=False, ip_type=None, known_ip_type=None) is None
-    assert form.topic_for(asked=False, typed_words=True, ip_type=None, known_ip_type="design") == "design"
+    assert form.topic_for(asked=True, text="よくわからない", ip_type=None, known_ip_type="design") == "other"
+    assert form.topic_for(asked=True, text="👍", ip_type=None, known_ip_type=None) is None
+    assert form.topic_for(asked=False, text="来週", ip_type=None, known_ip_type="design") == "design"
+    assert (
+        form.topic_for(asked=False, text="Trade secret の件で", ip_type=None, known_ip_type=None)
+        == "trade_secret"
+    )
+    assert form.topic_for(asked=False, text="ニセモノを売られて", ip_type=None, known_ip_type=None) == "other"
     assert form.correction("place") == {"place": None, "booking_confirmed": None}
     assert form.correction("nonsense") is None
     assert "new_booking_slot" not in form.cancel_questions("cancel")
