@@ -165,7 +165,7 @@ class ValidateBookingForm(FormValidationAction):
             ),
         )
         if fixed:
-            values, messages = fixed if isinstance(fixed, tuple) else (fixed, [])
+            values, messages = fixed
             say(dispatcher, messages)
             return [SlotSet(slot, value) for slot, value in values.items()]
         events = await super().run(dispatcher, tracker, domain)

@@ -397,12 +397,16 @@ def unanswered(
 
 def what_to_change(
     session: Session, sender_id: str, text: str, entity: str | None, slots: dict
-) -> dict | None:
-    """The field the visitor wants to change, pressed or named: it is emptied (asked again)."""
+) -> tuple[dict[str, str | None], list[BotMessage]] | None:
+    """The field the visitor wants to change, pressed or named: changed at once when the new value
+    came with it («名前は山田花子です»), else emptied to be asked again."""
+    fixed = correct(session, sender_id, text, slots, form.CHANGE)
+    if fixed is not None:
+        return {**fixed[0], form.CHANGE: None}, fixed[1]
     field = entity if entity in form.SLOTS else form.field_named(text)
     if field is None:
         return None
-    return {field: None, "booking_confirmed": None, form.CHANGE: None}
+    return {field: None, "booking_confirmed": None, form.CHANGE: None}, []
 
 
 def stop(session: Session, sender_id: str) -> None:

@@ -189,3 +189,15 @@ def test_a_change_request_naming_the_new_day_and_time_goes_straight_to_its_confi
     assert f"予約番号 {number}: {booked}" in confirm and "12/17(木) 14:00 に変更します" in confirm
     changed = texts(chat(gateway, "はい", sender_id))
     assert f"予約番号 {number} のご予約を 12/17(木) 14:00" in changed
+
+
+def test_a_no_to_the_summary_asks_what_to_change_and_a_typed_correction_changes_that_field(gateway):
+    sender_id = sender()
+    answers = ("株式会社サンプル工業", "山田太郎", "taro.change@example.com", "ロゴの商標登録", "同意します")
+    summary = texts(up_to(gateway, sender_id, "商標について相談を予約したいです", answers))
+    assert "・お名前: 山田太郎" in summary and "t***@example.com" in summary and "taro.change@" not in summary
+    asked = texts(chat(gateway, "いいえ、一点訂正させてください", sender_id))
+    assert "どの項目を変更しますか" in asked and "予約番号" not in asked
+    renamed = texts(chat(gateway, "名前は山田花子です", sender_id))
+    assert "・お名前: 山田花子" in renamed and "予約番号" not in renamed
+    assert re.search(r"予約番号は CZ-[0-9A-Z]{6}", texts(chat(gateway, "はい", sender_id)))

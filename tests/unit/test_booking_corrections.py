@@ -58,7 +58,7 @@ def test_a_no_to_the_summary_asks_what_to_change_and_never_stops_the_booking(cal
     assert values == {"booking_confirmed": form.REFUSED} and messages == []
     assert form.required(form.REFUSED)[-2:] == [form.CHANGE, "booking_confirmed"]
     chosen = with_retries(lambda s: what_to_change(s, "web-c", "連絡先", None, SLOTS))
-    assert chosen == {"booking_contact": None, "booking_confirmed": None, form.CHANGE: None}
+    assert chosen == ({"booking_contact": None, "booking_confirmed": None, form.CHANGE: None}, [])
 
 
 def test_only_words_that_stop_stop_and_a_yes_in_dialect_is_a_yes(calendar):
