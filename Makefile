@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)
 # Whether Debian's PostgreSQL and Redis are here (scripts/system_packages.sh installs them for make test).
 SCALED_READY := $(shell command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
 
-.PHONY: help install run stop test test-unit test-rasa test-conversations test-integration \
+.PHONY: help install run stop test test-unit test-rasa test-conversations test-integration test-dialogues \
         system-packages test-suites test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench tune-fallback compare-pipelines lint format clean purge
 
 help:
@@ -112,14 +112,20 @@ system-packages:
 test: system-packages
 	$(MAKE) --no-print-directory test-suites
 
-test-suites: lint test-unit test-rasa validate test-conversations test-integration test-line test-browser \
-             test-staff test-robustness test-scaled
+test-suites: lint test-unit test-rasa validate test-conversations test-integration test-dialogues test-line \
+             test-browser test-staff test-robustness test-scaled
 
 eval: models/chizai.tar.gz
 	.venv-rasa/bin/python scripts/evaluate_nlu.py
 
 eval-sealed: models/chizai.tar.gz  # the sealed blind thirds too: only before resolving an issue, never in CI
 	.venv-rasa/bin/python scripts/evaluate_nlu.py --sealed
+
+# The open two thirds of the scripted conversations, with a floor under the share of turns passed
+# (raised as issue 14 lands; the target is 95 %).
+DIALOGUE_FLOOR ?= 0.75
+test-dialogues: models/chizai.tar.gz
+	.venv/bin/python scripts/eval_dialogues.py --floor $(DIALOGUE_FLOOR) | tail -3
 
 eval-dialogues: models/chizai.tar.gz  # the scripted conversations through the real system
 	.venv/bin/python scripts/eval_dialogues.py $(DIALOGUE_ARGS)

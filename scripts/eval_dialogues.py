@@ -12,7 +12,10 @@ reply. ``--sealed`` runs the sealed third too (only before resolving an issue, n
 Conversations of ``channel: line`` go through ``/api/chat`` as well: the LINE protocol is
 tested in tests/line.
 
-Usage: python scripts/eval_dialogues.py [--sealed] [--only ID-PREFIX] [--json out.json]
+Usage: python scripts/eval_dialogues.py [--sealed] [--only ID-PREFIX] [--json out.json] [--floor 0.75]
+
+``--floor`` makes the run fail when fewer turns pass than that share (``make test`` gates on it,
+so that a change that breaks conversations as typed does not land).
 """
 
 from __future__ import annotations
@@ -311,6 +314,7 @@ def main() -> None:
     parser.add_argument("--sealed", action="store_true", help="also run the sealed third")
     parser.add_argument("--only", help="only conversations whose id starts with this")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--floor", type=float, help="fail when the share of turns passed is lower")
     args = parser.parse_args()
     conversations = load(args.sealed, args.only)
     with tempfile.TemporaryDirectory() as workdir, System(Path(workdir), clock_start=CLOCK_START) as system:
@@ -319,6 +323,9 @@ def main() -> None:
     figures = report(results)
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), "utf-8")
+    share = figures["turns_passed"] / max(figures["turns"], 1)
+    if args.floor is not None and share < args.floor:
+        sys.exit(f"turns passed {share:.1%}, below the floor of {args.floor:.0%}")
 
 
 if __name__ == "__main__":
