@@ -118,6 +118,20 @@ def _month_day(year: str | None, month: int, day: int, today: date) -> date | No
     return candidate
 
 
+_WEEKDAY_ALONE = re.compile(r"([月火水木金土日])曜")
+_WEEK_OR_DATE = re.compile(r"今週|来週|再来週|\d+\s*[/月日]|今日|明日|あさって|明後日")
+
+
+def weekday_alone(text: str) -> int | None:
+    """The weekday (0 = Monday) a text names without a week or a date («水曜で»), else ``None``:
+    in a correction it means that day of the week already chosen."""
+    text = _prepared(text)
+    named = _WEEKDAY_ALONE.search(text)
+    if not named or _WEEK_OR_DATE.search(text):
+        return None
+    return "月火水木金土日".index(named.group(1))
+
+
 def _prepared(text: str) -> str:
     """``text`` normalised, with what only looks like a date taken out and kana words in kanji."""
     text = _NOT_DATES.sub(" ", normalize(text))

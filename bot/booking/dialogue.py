@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from bot.booking import form
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots
 from bot.booking.corrections import correction_in
-from bot.booking.dates import Wanted, parse_wanted
+from bot.booking.dates import Wanted, parse_wanted, weekday_alone
 from bot.booking.form import FORM
 from bot.booking.models import Booking, ConsultationKind, Place
 from bot.booking.service import (
@@ -351,9 +351,7 @@ def correct(
         ):
             values["booking_slot"] = slot
     elif fix.value and fix.slot == "booking_slot" and slots.get("place") and slots.get("consultation_kind"):
-        wanted = wanted_in(session, sender_id, FORM, fix.value)
-        if not wanted.day and slots.get("booking_slot"):
-            wanted = replace(wanted, day=datetime.fromisoformat(slots["booking_slot"]).date())
+        wanted = _corrected_when(session, sender_id, fix.value, slots.get("booking_slot"))
         step = _check_wanted(session, wanted, slots)
         values["booking_slot"], messages = step.value, step.messages
     elif fix.value and form.question(fix.slot).personal:
@@ -407,6 +405,23 @@ def what_to_change(
     if field is None:
         return None
     return {field: None, "booking_confirmed": None, form.CHANGE: None}, []
+
+
+def _corrected_when(session: Session, sender_id: str, typed: str, chosen: str | None) -> Wanted:
+    """The new day and time of a correction, read against the slot chosen: a weekday alone is
+    that day of the same week («火曜じゃなくて水曜で»), a time alone is on the same day, and a new
+    day keeps the time chosen unless another is typed."""
+    wanted = wanted_in(session, sender_id, FORM, typed)
+    if not chosen:
+        return wanted
+    start = datetime.fromisoformat(chosen)
+    if (weekday := weekday_alone(typed)) is not None:
+        wanted = replace(wanted, day=start.date() + timedelta(days=weekday - start.weekday()))
+    if not wanted.day:
+        wanted = replace(wanted, day=start.date())
+    if not wanted.at and not wanted.part:
+        wanted = replace(wanted, at=start.time())
+    return wanted
 
 
 def stop(session: Session, sender_id: str) -> None:

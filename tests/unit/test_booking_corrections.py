@@ -74,3 +74,11 @@ def test_an_answer_not_read_gets_what_is_expected_then_a_person_and_a_way_out(ca
     second = with_retries(lambda s: unanswered(s, "web-c", "place", "🙂", "affirm"))
     assert first[0] == {"place": None} and "秋葉原" in first[1][0]["text"] and not first[1][0]["buttons"]
     assert [b["title"] for b in second[1][0]["buttons"]] == ["担当者と話す", "予約をやめる"]
+
+
+def test_a_weekday_typed_as_a_correction_is_that_day_of_the_chosen_week_at_the_chosen_time(calendar):
+    with time_machine.travel("2026-12-01 10:00 +09:00", tick=False):
+        values, _ = with_retries(
+            lambda s: correct(s, "web-w", "火曜じゃなくて水曜で", SLOTS, "booking_confirmed")
+        )
+    assert values == {"booking_slot": "2026-12-09T10:00:00", "booking_confirmed": None}  # Tue 12/8 → Wed 12/9
