@@ -13,6 +13,7 @@ from actions.consent import NOT_A_CLEAR_YES
 from actions.domain import answers_question, in_session, latest_text, say
 from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off, keep_contact_answer
 from bot.reading.answers import wants_contact
+from bot.reading.clauses import carried
 from bot.reading.contact import parse_contact
 
 CONTACT_FORM = "contact_form"
@@ -95,19 +96,24 @@ class ValidateContactForm(FormValidationAction):
     async def extract_contact_consent(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A call back wished for in words («ほな折り返しで頼むわ») or by typing the contact at once
-        (then kept as the contact's answer); a refusal in words."""
+        """A call back wished for in words («ほな折り返しで頼むわ»), or by typing the name or the
+        contact at once (then kept as their answers); a refusal in words."""
         if tracker.get_slot("requested_slot") != "contact_consent":
             return {}
         text = latest_text(tracker)[:2000]
-        contact = parse_contact(text)
+        contact, introduced = parse_contact(text), carried(text)
         consent = wants_contact(text, contact is not None)
-        if consent is None:
-            return {}
-        if not contact:
-            return {"contact_consent": consent}
-        filled = await kept(dispatcher, tracker, "contact_detail", str(contact))
-        return {"contact_consent": True, "contact_detail": filled}
+        if consent is None and introduced.person_name:
+            consent = True  # «株式会社ミライボックスの岡田»: the name, given at once
+        if not consent:
+            return {} if consent is None else {"contact_consent": False}
+        found: dict[str, Any] = {"contact_consent": True}
+        if introduced.person_name:
+            name = " ".join(v for v in (introduced.company, introduced.person_name) if v)
+            found["contact_name"] = await kept(dispatcher, tracker, "contact_name", name)
+        if contact:
+            found["contact_detail"] = await kept(dispatcher, tracker, "contact_detail", str(contact))
+        return found
 
     async def validate_contact_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

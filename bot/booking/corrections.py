@@ -61,7 +61,8 @@ def _value(text: str, field_word: str | None) -> str | None:
         value = named.group("value")
     else:
         return None
-    value = _TRAILING.sub("", re.split(r"[、。,]", value.strip())[0])
+    value = re.split(r"[、。,]|に(?:変更|変え|かえ|して|直)", value.strip())[0]
+    value = _TRAILING.sub("", value)
     return value if has_words(value) and not _MARKER.fullmatch(value) else None
 
 

@@ -223,11 +223,11 @@ def in_passing(
 
 
 def _carried(text: str, open_slots: list[str], starting: bool) -> dict[str, str | None]:
-    """The introduction and (when the message starts the booking) the description it carries."""
+    """The introduction, and the description when named as such («相談内容は…») or when the
+    message starts the booking."""
     carried = clauses.carried(text)
     values = {"company": carried.company, "person_name": carried.person_name}
-    if starting:
-        values["booking_description"] = carried.description
+    values["booking_description"] = clauses.named_matter(text) or (carried.description if starting else None)
     return {slot: value for slot, value in values.items() if value and slot in open_slots}
 
 
@@ -336,8 +336,8 @@ def correct(
     """A correction typed at any question or at the summary changes that answer only (or asks it
     again); the summary is then shown anew. ``None``: the text corrects nothing."""
     fix = correction_in(text, asked) if asked else None
-    if fix is None or fix.slot not in slots:
-        return None
+    if fix is None or fix.slot not in slots or slots.get(fix.slot) is None:
+        return None  # nothing to correct: an answer not given yet is read in passing
     values: dict[str, str | None] = {fix.slot: None, "booking_confirmed": None}
     messages: list[BotMessage] = []
     if fix.value and fix.slot in ("consultation_kind", "place"):

@@ -33,7 +33,9 @@ def is_clear_yes(text: str) -> bool:
 _WANTS_CONTACT = re.compile(
     r"折り?返し|連絡(を|して|くだ|下さ|ほし|欲し|お願い|待)|電話(して|くだ|下さ|ほし|欲し|で)|メールで|頼む|たのむ|お願いします"
 )
-_NO_CONTACT = re.compile(r"いいえ|結構|不要|いらない|要らない|入力しない|けっこう|大丈夫です$|やめ")
+_NO_CONTACT = re.compile(
+    r"^(いや|いいえ|いえ)|(は|も)いいです|結構|不要|いらない|要らない|入力しない|けっこう|大丈夫です$|やめ"
+)
 
 
 def wants_contact(text: str, has_contact: bool) -> bool | None:

@@ -26,6 +26,11 @@ _MATTER = re.compile(
 )
 
 
+# The matter named as such («相談内容は、元従業員による…です»): a description at any question.
+_NAMED_MATTER = re.compile(r"(?:ご?相談(?:の)?内容は|相談したいのは)[、,\s]*(?P<matter>[^。]+)")
+_TRAILING = re.compile(r"(?:です|でございます|となります|について)?[。!！\s]*$")
+
+
 @dataclass(frozen=True)
 class Carried:
     company: str | None = None
@@ -51,6 +56,13 @@ def _introduction(clause: str) -> tuple[str, str | None] | None:
         return None
     company, name = read_company_and_name(clause)
     return (company, name) if has_words(company) and (name or _LEGAL_FORM.search(company)) else None
+
+
+def named_matter(text: str) -> str | None:
+    """The matter when the message names it as such, else ``None``."""
+    match = _NAMED_MATTER.search(normalize(text))
+    matter = _TRAILING.sub("", match.group("matter")) if match else ""
+    return matter if has_words(matter) else None
 
 
 def carried(text: str) -> Carried:

@@ -17,12 +17,16 @@ from bot.reading.contact import parse_contact
 from bot.text.normalize import normalize
 
 _CALLBACK = re.compile(
-    r"折り?返し|電話(を|して|くだ|下さ|ほし|欲し|もら|ちょうだい)|連絡(を|して|くだ|下さ|ほし|欲し)|コールバック"
+    r"折り?返し|おりかえし|(お)?でんわ\s*(ください|して|ほしい)|電話(を|して|くだ|下さ|ほし|欲し|もら|ちょうだい)|連絡(を|して|くだ|下さ|ほし|欲し)|コールバック"
 )
 # Moving or cancelling a booking («さっきの予約を来週に変えたい») is no new booking.
 _CHANGE = re.compile(r"(予約|よやく).{0,15}(変更|変え|かえ|キャンセル|取り?消|とりけ|ずら|移)")
 _BOOKING = re.compile(
     r"予約|よやく|(相談|そうだん)(したい|を|でき|させ|に|の予約|お願い)|(相談|そうだん).{0,15}(お願い|おねがい)"
+)
+# Asking a consultant in person («弁理士さんに聞きたい»).
+_ASK_ONE = re.compile(
+    r"(弁理士|弁護士|専門家|アドバイザー|先生)(さん)?(に|と)\s*(聞き|きき|話し|はなし|見て|みて|相談)"
 )
 # Who or where (a day is read by the booking's own date reader).
 _WHO_OR_WHERE = re.compile(
@@ -45,6 +49,6 @@ def implied_intent(text: str) -> str | None:
     if parse_contact(text) and _CALLBACK.search(text):
         return "request_human"
     who_or_where, day = bool(_WHO_OR_WHERE.search(text)), _names_a_day(text)
-    if (_BOOKING.search(text) and (who_or_where or day)) or (who_or_where and day):
+    if (_BOOKING.search(text) and (who_or_where or day)) or (who_or_where and (day or _ASK_ONE.search(text))):
         return "book_consultation"
     return None

@@ -53,6 +53,7 @@ def test_hesitations_refusals_and_ambiguous_politeness_are_not_yes(text):
         ("結構です", False, False),
         ("/deny", False, False),
         ("うーん", False, None),  # a hesitation: asked again
+        ("いや折り返しはいいです", False, False),
     ],
 )
 def test_a_call_back_is_wanted_in_words_or_by_typing_the_contact(text, has_contact, wanted):

@@ -24,6 +24,11 @@ from bot.services.nothing_pending import WHAT_CAN_I_DO, what_can_i_do
         ("12/11の13時に城南で意匠の相談、アドバイザーでお願い。", "book_consultation"),
         ("再来週 水曜 夕方4時 多摩で 著作権 アドバイザー", "book_consultation"),
         ("城南支援室の場所はどこですか", None),
+        ("特許のこと弁理士さんに聞きたい", "book_consultation"),
+        (
+            "でんわで はなしを ききたいので おりかえし おでんわ ください ０９０ー４１０１ー００２７",
+            "request_human",
+        ),
         ("商標について相談したい", None),  # no day, no consultant: the classifier decides
         ("さっきの予約を来週の木曜14時に変えられますか", "cancel_consultation"),
         ("12/8の予約をキャンセルしたいです", "cancel_consultation"),
