@@ -45,9 +45,10 @@ class ActionProgramInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         program = next(tracker.get_latest_entity_values("program"), None)
+        ip_type = next(tracker.get_latest_entity_values("ip_type"), None)
         text = latest_text(tracker)
         messages = await in_session(
-            dispatcher, lambda s: answers.program_answer(s, tracker.sender_id, text, program)
+            dispatcher, lambda s: answers.program_answer(s, tracker.sender_id, text, program, ip_type)
         )
         say(dispatcher, messages or [])
         return []

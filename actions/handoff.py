@@ -11,9 +11,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.consent import NOT_A_CLEAR_YES
 from actions.domain import answers_question, in_session, latest_text, say
-from bot.escalation.service import fallbacks_hand_off, give_contact, hand_off, keep_contact_answer
-from bot.reading.answers import wants_contact
-from bot.reading.clauses import carried
+from bot.escalation.service import (
+    call_back_answer,
+    fallbacks_hand_off,
+    give_contact,
+    hand_off,
+    keep_contact_answer,
+)
 from bot.reading.contact import parse_contact
 
 CONTACT_FORM = "contact_form"
@@ -100,16 +104,11 @@ class ValidateContactForm(FormValidationAction):
         contact at once (then kept as their answers); a refusal in words."""
         if tracker.get_slot("requested_slot") != "contact_consent":
             return {}
-        text = latest_text(tracker)[:2000]
-        contact, introduced = parse_contact(text), carried(text)
-        consent = wants_contact(text, contact is not None)
-        if consent is None and introduced.person_name:
-            consent = True  # «株式会社ミライボックスの岡田»: the name, given at once
+        consent, name, contact = call_back_answer(latest_text(tracker)[:2000])
         if not consent:
             return {} if consent is None else {"contact_consent": False}
         found: dict[str, Any] = {"contact_consent": True}
-        if introduced.person_name:
-            name = " ".join(v for v in (introduced.company, introduced.person_name) if v)
+        if name:
             found["contact_name"] = await kept(dispatcher, tracker, "contact_name", name)
         if contact:
             found["contact_detail"] = await kept(dispatcher, tracker, "contact_detail", str(contact))
@@ -118,8 +117,7 @@ class ValidateContactForm(FormValidationAction):
     async def validate_contact_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, bool | None]:
-        text = latest_text(tracker)[:2000]
-        if value is True and not wants_contact(text, parse_contact(text) is not None):
+        if value is True and not call_back_answer(latest_text(tracker)[:2000])[0]:
             dispatcher.utter_message(text=NOT_A_CLEAR_YES)  # a hesitation read as a yes
             return {"contact_consent": None}
         return {"contact_consent": value}

@@ -68,3 +68,21 @@ def best(matches: list[Match]) -> Program | None:
     if len(matches) == 1 or (len(matches) > 1 and matches[0].score >= CLEAR_WINNER_RATIO * matches[1].score):
         return matches[0].program
     return None
+
+
+# The word each IP right has in program names («外国特許出願費用助成»).
+IP_WORDS = {
+    "patent": "特許",
+    "utility_model": "実用新案",
+    "design": "意匠",
+    "trademark": "商標",
+    "copyright": "著作権",
+}
+
+
+def prefer_ip(matches: list[Match], ip_type: str | None) -> list[Match]:
+    """The matches with those for the IP right the visitor named first, best first within each."""
+    word = IP_WORDS.get(ip_type or "")
+    if word is None:
+        return matches
+    return sorted(matches, key=lambda m: word not in m.program.name)

@@ -14,6 +14,8 @@ from bot.escalation import messages
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
 from bot.models import Conversation
+from bot.reading.answers import wants_contact
+from bot.reading.clauses import carried
 from bot.reading.contact import Contact, parse_contact
 
 VISITOR = "visitor"
@@ -143,3 +145,18 @@ def fallbacks_hand_off(intents: list[str | None], in_form: bool) -> bool:
     """Two misunderstood messages in a row go to staff, except inside a form (the form asks its
     question again, and its buttons include a person)."""
     return intents[-2:] == [FALLBACK, FALLBACK] and not in_form
+
+
+def call_back_answer(text: str) -> tuple[bool | None, str | None, Contact | None]:
+    """The answer to the call-back offer: whether it is wanted (``None``: not said), and the name
+    and the contact given with it («株式会社ミライボックスの岡田» is a yes with the name)."""
+    contact, introduced = parse_contact(text), carried(text)
+    name = (
+        " ".join(v for v in (introduced.company, introduced.person_name) if v)
+        if introduced.person_name
+        else None
+    )
+    consent = wants_contact(text, contact is not None)
+    if consent is None and name:
+        consent = True
+    return consent, name if consent else None, contact if consent else None

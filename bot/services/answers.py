@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue.models import Program
 from bot.catalogue.render import program_button, program_card, program_detail, program_list
-from bot.catalogue.search import best, rank
+from bot.catalogue.search import best, prefer_ip, rank
 from bot.conversation import context
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.conversation.replies import HUMAN_BUTTON
@@ -20,7 +20,9 @@ MAX_RELATED = 2
 
 OWN_CASE = "ご自身の案件についての判断は、知的財産相談でご相談ください。"
 NO_FAQ = "申し訳ありません。このご質問に確かな情報でお答えできません。知的財産相談でご相談ください。"
-VAGUE_PROGRAMS = "ご質問に近い支援制度は次のとおりです。詳しく知りたい制度をお選びください。"
+NEAREST_PROGRAM = (
+    "ご質問にいちばん近い制度は「{name}」です。ほかの近い制度とあわせて、詳しく知りたい制度をお選びください。"
+)
 ALL_PROGRAMS = (
     "当センターの主な支援制度です。詳しく知りたい制度をお選びください。"
     "助成の申請前には、申請内容について公社の知財相談を受けていることが要件です。"
@@ -54,9 +56,12 @@ def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Ha
     return Handoff(answer, needs_contact=False)
 
 
-def program_answer(session: Session, sender_id: str, text: str, program_id: str | None) -> list[BotMessage]:
-    """The program the visitor means as a card; a list when the question is vague; the detail
-    asked for when the question follows up on the program last shown («それっていくら»)."""
+def program_answer(
+    session: Session, sender_id: str, text: str, program_id: str | None, ip_type: str | None = None
+) -> list[BotMessage]:
+    """The program the visitor means as a card; when the question is vague, the programs near it,
+    the nearest named (and followed up on: «それっていくら»), those for the IP right named first;
+    the detail asked for when the question follows up on the program last shown or named."""
     program = session.get(Program, program_id) if program_id else None
     if program is None and context.follows_up_on_program(session, sender_id, text):
         program = session.get(Program, context.program_in_context(session, sender_id))
@@ -72,5 +77,9 @@ def program_answer(session: Session, sender_id: str, text: str, program_id: str 
         context.remember_program(session, sender_id, chosen.id)
         return [program_card(chosen)]
     if matches:
-        return [program_list([m.program for m in matches], VAGUE_PROGRAMS)]
+        nearest = prefer_ip(matches, ip_type)
+        context.remember_program(session, sender_id, nearest[0].program.id)
+        return [
+            program_list([m.program for m in nearest], NEAREST_PROGRAM.format(name=nearest[0].program.name))
+        ]
     return [program_list(programs, ALL_PROGRAMS)]

@@ -98,3 +98,16 @@ def test_a_follow_up_on_the_program_shown_gets_the_detail_asked_for(session, pro
     assert "中小企業者" in eligible["text"] and "個別の判断" in eligible["text"]
     [other] = program_answer(session, "web-other", "それっていくらまで出るの", None)
     assert not other["text"].startswith("【外国特許出願費用助成事業】")  # another visitor saw no card
+
+
+def test_a_vague_question_names_the_nearest_program_for_the_right_named_and_follow_ups_are_about_it(
+    session, programs_file
+):
+    from bot.services.answers import program_answer
+
+    seed_programs(session, programs_file)
+    [listed] = program_answer(session, "web-near", "外国出願の費用の補助ってある？", None, "patent")
+    assert "いちばん近い制度は「外国特許出願費用助成事業」" in listed["text"]
+    assert listed["buttons"][0]["title"] == "外国特許出願費用助成"
+    [amount] = program_answer(session, "web-near", "それっていくらまで出るの", None)
+    assert amount["text"].startswith("【外国特許出願費用助成事業】") and "400万円" in amount["text"]

@@ -58,3 +58,13 @@ def test_hesitations_refusals_and_ambiguous_politeness_are_not_yes(text):
 )
 def test_a_call_back_is_wanted_in_words_or_by_typing_the_contact(text, has_contact, wanted):
     assert wants_contact(text, has_contact) is wanted
+
+
+def test_the_call_back_offer_takes_the_name_or_the_contact_given_with_the_answer():
+    from bot.escalation.service import call_back_answer
+
+    assert call_back_answer("株式会社ミライボックスの岡田") == (True, "株式会社ミライボックス 岡田", None)
+    consent, name, contact = call_back_answer("折り返しお願いします 080-1234-5678")
+    assert consent is True and name is None and contact.phone == "080-1234-5678"
+    assert call_back_answer("いや折り返しはいいです") == (False, None, None)
+    assert call_back_answer("うーん") == (None, None, None)
