@@ -425,6 +425,23 @@ class AskNewBookingSlot(Action):
         return []
 
 
+class AskCancelChoice(Action):
+    """The booking found, and whether to cancel or change it."""
+
+    def name(self) -> str:
+        return "action_ask_cancel_choice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        number = cancel_state(tracker)["number"]
+        messages = await in_session(
+            dispatcher, lambda s: dialogue.ask_cancel_choice(s, tracker.sender_id, number)
+        )
+        say(dispatcher, messages or [])
+        return []
+
+
 class AskCancelConfirmed(Action):
     """The booking found and what will be done, to confirm with one yes."""
 

@@ -26,7 +26,7 @@ _WEEKDAY = re.compile(r"XXXX-WXX-(\d)")
 _MONTH_DAY = re.compile(r"(?:(\d{4})|XXXX)-(\d{2})-(\d{2})")
 _CLOCK = re.compile(r"T(\d{2})-(\d{2}|XX)")
 # A day of the month typed alone (「10日」「来月3日」), which ja-timex leaves out.
-_DAY_OF_MONTH = re.compile(r"(?:(来月|今月)|(?<![\d/月]))(\d{1,2})日(?!後|前|間)")
+_DAY_OF_MONTH = re.compile(r"(?:(来月|今月)の?\s*|(?<![\d/月]))(\d{1,2})日(?!後|前|間)")
 _AFTERNOON = ("午後", "夕方", "夜")
 # Kana spellings of the words above (an elderly visitor types 「らいしゅうの かようび」), longest first.
 _KANA_WORDS = (
@@ -35,6 +35,11 @@ _KANA_WORDS = (
     ("げつようび", "月曜"), ("かようび", "火曜"), ("すいようび", "水曜"), ("もくようび", "木曜"),
     ("きんようび", "金曜"), ("どようび", "土曜"), ("にちようび", "日曜"),
     ("ごぜん", "午前"), ("ごご", "午後"), ("ゆうがた", "夕方"), ("きょう", "今日"),
+)  # fmt: skip
+# Days of the month in kana («らいげつの みっか»).
+_KANA_DAYS = (
+    ("ついたち", 1), ("ふつか", 2), ("みっか", 3), ("よっか", 4), ("いつか", 5), ("むいか", 6),
+    ("なのか", 7), ("ようか", 8), ("ここのか", 9), ("とおか", 10), ("はつか", 20),
 )  # fmt: skip
 _KANA_MONTH_DAY = ((re.compile(r"(\d{1,2})\s*がつ"), r"\1月"), (re.compile(r"(\d{1,2})\s*にち"), r"\1日"))
 _KANA_HOUR = re.compile(r"(\d{1,2})\s*じ(はん)?(?![ゃゅょ])")
@@ -137,6 +142,8 @@ def _prepared(text: str) -> str:
     text = _NOT_DATES.sub(" ", normalize(text))
     for kana, word in _KANA_WORDS:
         text = text.replace(kana, word)
+    for kana, day in _KANA_DAYS:
+        text = text.replace(kana, f"{day}日")
     for pattern, replacement in _KANA_MONTH_DAY:
         text = pattern.sub(replacement, text)
     return _KANA_HOUR.sub(lambda m: f"{m.group(1)}時{'半' if m.group(2) else ''}", text)

@@ -96,12 +96,16 @@ def wanted_in(session: Session, sender_id: str, form_name: str, text: str) -> Wa
     remembered = _remembered(session, sender_id, form_name)
     if not wanted.day and remembered.day and not wanted.past and (wanted.at or wanted.part):
         wanted = replace(wanted, day=remembered.day)
+    _remember(session, sender_id, form_name, wanted)
+    return wanted
+
+
+def _remember(session: Session, sender_id: str, form_name: str, wanted: Wanted) -> None:
     if wanted.day:
         at = wanted.at.strftime("%H:%M") if wanted.at else ""
         drafts.keep(
             session, sender_id, form_name, {WHEN: f"{wanted.day.isoformat()}|{at}|{wanted.part or ''}"}
         )
-    return wanted
 
 
 def _remembered(session: Session, sender_id: str, form_name: str) -> Wanted:
@@ -307,7 +311,8 @@ def _check_wanted(session: Session, wanted: Wanted, slots: dict) -> Step:
         return Step(None, [bot_message(say.closed_day(wanted.day, reason), _slot_buttons(later))])
     candidates = free_slots(session, place, kind, now_tokyo(), 40, only_day=wanted.day)
     matching = [s for s in candidates if say.fits(s.start, wanted)]
-    if matching and (wanted.part == "first" or (wanted.at and matching[0].start.time() == wanted.at)):
+    exact = wanted.part == "first" or (wanted.at and matching and matching[0].start.time() == wanted.at)
+    if matching and wanted.day and exact:  # a time alone names no slot: on which day?
         return Step(matching[0].start.isoformat())
     offer = matching or candidates
     return Step(None, [bot_message(say.offer_for(wanted), _slot_buttons(offer[:SLOT_CHOICES]))])
@@ -357,7 +362,27 @@ def correct(
     elif fix.value and form.question(fix.slot).personal:
         answer, messages = read_answer(session, sender_id, fix.slot, fix.value, slots)
         values.update(answer)
-    return values, messages
+    said = _said_back(session, sender_id, fix.slot, values.get(fix.slot))
+    return values, [*said, *messages]
+
+
+def _said_back(session: Session, sender_id: str, slot: str, value: str | None) -> list[BotMessage]:
+    """The changed answer said back («場所を「城東支援室」に変更しました。»); nothing when it is to
+    be asked again."""
+    if value is None:
+        return []
+    if slot == "consultation_kind":
+        kind = session.get(ConsultationKind, value)
+        shown = kind.name if kind else value
+    elif slot == "place":
+        place = session.get(Place, value)
+        shown = place.name if place else value
+    elif slot == "booking_slot":
+        shown = say.slot_label(datetime.fromisoformat(value))
+    else:
+        question = form.question(slot)
+        shown = _shown(question, given(session, sender_id, {}).get(slot)) or ""
+    return [bot_message(say.changed_field(say.FIELD_LABELS[slot], shown))]
 
 
 MISSES = "misses:"  # draft key: how often a question's answer could not be read
@@ -421,6 +446,7 @@ def _corrected_when(session: Session, sender_id: str, typed: str, chosen: str | 
         wanted = replace(wanted, day=start.date())
     if not wanted.at and not wanted.part:
         wanted = replace(wanted, at=start.time())
+    _remember(session, sender_id, FORM, wanted)
     return wanted
 
 
@@ -523,11 +549,21 @@ def ask_new_slot(session: Session, sender_id: str, number: str) -> list[BotMessa
     if booking is None:
         return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
     known = {"place": booking.place_id, "consultation_kind": booking.kind_id}
+    found = bot_message(say.booking_found(booking.number, booking.slot_start, _place_name(session, booking)))
     wanted = _remembered(session, sender_id, CANCEL_FORM)
     if not wanted.empty and (messages := _check_wanted(session, wanted, known).messages):
-        return messages
+        return [found, *messages]
     slots = free_slots(session, booking.place_id, booking.kind_id, now_tokyo(), SLOT_CHOICES)
-    return [bot_message(say.ASK_NEW_SLOT, _slot_buttons(slots))]
+    return [found, bot_message(say.ASK_NEW_SLOT, _slot_buttons(slots))]
+
+
+def ask_cancel_choice(session: Session, sender_id: str, number: str) -> list[BotMessage]:
+    """The booking found, and whether to cancel or change it."""
+    booking = _cancelling(session, sender_id, number)
+    if booking is None:
+        return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
+    found = say.booking_found(booking.number, booking.slot_start, _place_name(session, booking))
+    return [bot_message(f"{found}\n{say.ASK_CANCEL_CHOICE}", say.CANCEL_CHOICE_BUTTONS)]
 
 
 def new_slot_in_passing(session: Session, sender_id: str, number: str | None, text: str) -> str | None:

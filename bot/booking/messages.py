@@ -49,6 +49,16 @@ STUCK_BUTTONS = [
     Button(title="担当者と話す", payload="/request_human"),
     Button(title="予約をやめる", payload="/deny"),
 ]
+FIELD_LABELS = {
+    "booking_topic": "テーマ", "consultation_kind": "相談の種類", "place": "場所", "booking_slot": "日時",
+    "company": "会社名", "person_name": "お名前", "booking_contact": "連絡先", "booking_description": "ご相談内容",
+}  # fmt: skip
+
+
+def changed_field(label: str, shown: str) -> str:
+    return f"{label}を「{shown}」に変更しました。"
+
+
 THANKS_IN_FORM = "どういたしまして。ご予約の続きをお願いします。"
 GREETING_IN_FORM = "こんにちは。ご予約の続きをお願いします。"
 PAST_DAY = "過ぎた日時はご予約いただけません。これから先の空いている枠からお選びください。"
@@ -149,9 +159,20 @@ def confirmation(booking: Booking, place_name: str, base_url: str) -> BotMessage
     return bot_message(text, [Button(title="予約を変更・キャンセルする", payload="/cancel_consultation")])
 
 
+ASK_CANCEL_CHOICE = "キャンセルと日時の変更の、どちらをご希望ですか。"
+CANCEL_CHOICE_BUTTONS = [
+    Button(title="キャンセルする", payload='/inform{"cancel_choice":"cancel"}'),
+    Button(title="日時を変更する", payload='/inform{"cancel_choice":"change"}'),
+]
+
+
+def booking_found(number: str, start: datetime, place_name: str) -> str:
+    return f"予約番号 {number}: {slot_label(start)}({place_name})"
+
+
 def cancel_summary(number: str, start: datetime, place_name: str, new_start: datetime | None) -> BotMessage:
     """The booking found and what will be done with it, to confirm with one yes."""
-    booked = f"予約番号 {number}: {slot_label(start)}({place_name})"
+    booked = booking_found(number, start, place_name)
     if new_start:
         text = f"{booked}\nこのご予約を {slot_label(new_start)} に変更します。よろしいですか。"
         yes = "変更する"

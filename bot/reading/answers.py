@@ -20,6 +20,8 @@ _YES = re.compile(
     re.IGNORECASE,
 )
 _NO = re.compile(r"ません|ない|やめ|結構|いいえ|いや|だめ|ダメ|待って|考え")
+# Negative words that say yes («相違ございません», «問題ありません», «間違いない»).
+_NOT_A_NO = re.compile(r"(相違|問題|間違い|まちがい)(ございません|ありません|ない|なし)")
 
 
 def is_clear_yes(text: str) -> bool:
@@ -27,7 +29,7 @@ def is_clear_yes(text: str) -> bool:
     text = normalize(text or "")
     if text.startswith(AFFIRM_PAYLOAD):
         return True
-    return bool(_YES.search(text)) and not _NO.search(text)
+    return bool(_YES.search(text)) and not _NO.search(_NOT_A_NO.sub("", text))
 
 
 _WANTS_CONTACT = re.compile(

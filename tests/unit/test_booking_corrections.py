@@ -50,7 +50,8 @@ def test_a_new_time_at_the_summary_changes_the_slot_on_the_booked_day_and_shows_
         values, messages = with_retries(
             lambda s: correct(s, "web-c", "時間を14時にして", SLOTS, "booking_confirmed")
         )
-    assert values == {"booking_slot": "2026-12-08T14:00:00", "booking_confirmed": None} and messages == []
+    assert values == {"booking_slot": "2026-12-08T14:00:00", "booking_confirmed": None}
+    assert [m["text"] for m in messages] == ["日時を「12/8(火) 14:00」に変更しました。"]
 
 
 def test_a_no_to_the_summary_asks_what_to_change_and_never_stops_the_booking(calendar):

@@ -10,6 +10,8 @@ from bot.reading.answers import is_clear_yes, wants_contact
     [
         "はい",
         "はい、お願いします",
+        "はい、相違ございません。",
+        "問題ありません、お願いします",
         "同意します",
         "OK",
         "ｏｋです",
