@@ -128,7 +128,7 @@ def answer_and_choose(
 ) -> tuple[str, list[BotMessage]] | None:
     """A question that also answers the choice asked («城東支援室を希望しますが、所在地は？»): the
     choice, and the question's answer (an urgent matter is left to the hand-off rules)."""
-    chosen = dialogue.mentions(session, text).get(asked)
+    chosen = dialogue.mentions(session, text).get(asked) if form.chooses(text) else None
     if chosen is None or urgent_reason(text):
         return None
     if intent == "ask_program":

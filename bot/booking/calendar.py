@@ -31,14 +31,15 @@ class Slot:
 
 
 def closure_reason(session: Session, day: date) -> str | None:
-    """Why ``day`` is closed (weekend, public holiday, staff closure), or ``None`` when open."""
-    if day.weekday() >= 5:
-        return "土日"
+    """Why ``day`` is closed (a public holiday, a staff closure such as 年末年始, the weekend), the
+    most telling reason first, or ``None`` when open."""
     holiday = jpholiday.is_holiday_name(day)
     if holiday:
         return f"祝日({holiday})"
     closed = session.get(ClosedDay, day)
-    return closed.reason if closed else None
+    if closed:
+        return closed.reason
+    return "土日" if day.weekday() >= 5 else None
 
 
 def slots_on(session: Session, day: date) -> list[Slot]:

@@ -162,6 +162,15 @@ def is_answer(slot: str, text: str, intent: str | None) -> bool:
     return slot == "booking_description" or not asks_something_else(text, intent)
 
 
+_CHOOSING = re.compile(r"希望|で(お願い|予約|相談)|にします|にしたい|がいい|でいい")
+
+
+def chooses(text: str) -> bool:
+    """Whether a question also says what the visitor chooses («城東を希望しますが、所在地は？»),
+    not only asks about it («城南ってどこにあるの？»)."""
+    return bool(_CHOOSING.search(normalize(text)))
+
+
 def says_no(text: str) -> bool:
     """A plain no in words (the classifier's deny is not trusted here: «どういします» read as one)."""
     return bool(_NO.search(normalize(text)))

@@ -35,6 +35,19 @@ _WHO_OR_WHERE = re.compile(
 )
 
 
+# Where a place is («城南ってどこにあるの？»): a question about the center.
+_WHERE = re.compile(r"どこ|住所|所在地|アクセス|行き方|最寄り|駅から")
+_PLACE = re.compile(r"秋葉原|本部|城東|城南|多摩|支援室|センター|あきはばら|じょうとう|じょうなん")
+
+
+_EVENT = re.compile(r"セミナー|講座|講習|研修|勉強会|説明会|イベント|ウェビナー|seminar|webinar", re.I)
+
+
+def about_an_event(text: str) -> bool:
+    """A seminar, course or study group: never a consultation booking."""
+    return bool(_EVENT.search(normalize(text)))
+
+
 def _names_a_day(text: str) -> bool:
     return not parse_wanted(text, now_tokyo().date()).empty
 
@@ -48,6 +61,10 @@ def implied_intent(text: str) -> str | None:
         return "cancel_consultation"
     if parse_contact(text) and _CALLBACK.search(text):
         return "request_human"
+    if _PLACE.search(text) and _WHERE.search(text) and not _BOOKING.search(text):
+        return "ask_center_info"
+    if about_an_event(text):
+        return "ask_program"  # joining a seminar is no consultation booking (the answer says how)
     who_or_where, day = bool(_WHO_OR_WHERE.search(text)), _names_a_day(text)
     if (_BOOKING.search(text) and (who_or_where or day)) or (who_or_where and (day or _ASK_ONE.search(text))):
         return "book_consultation"

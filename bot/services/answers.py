@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalogue.models import Program
-from bot.catalogue.render import program_button, program_card, program_detail, program_list
+from bot.catalogue.render import CENTER_PAGE, program_button, program_card, program_detail, program_list
 from bot.catalogue.search import best, prefer_ip, rank
 from bot.conversation import context
 from bot.conversation.messages import BotMessage, Button, bot_message
@@ -14,12 +14,18 @@ from bot.conversation.replies import HUMAN_BUTTON
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
 from bot.faq.select import select_entry
+from bot.reading.requests import about_an_event
 
 BOOK = Button(title="相談を予約する", payload="/book_consultation")
 MAX_RELATED = 2
 
 OWN_CASE = "ご自身の案件についての判断は、知的財産相談でご相談ください。"
 NO_FAQ = "申し訳ありません。このご質問に確かな情報でお答えできません。知的財産相談でご相談ください。"
+# Events are no consultation: their dates and how to join are not in the catalogue.
+EVENTS_UNKNOWN = (
+    "セミナーや講座の開催日程・参加方法・参加費は、このチャットでは確認できた情報がありません。"
+    "公社の公式ページでご確認ください。ご自身の案件のご相談は、知的財産相談(予約制)でお受けしています。"
+)
 NEAREST_PROGRAM = (
     "ご質問にいちばん近い制度は「{name}」です。ほかの近い制度とあわせて、詳しく知りたい制度をお選びください。"
 )
@@ -73,6 +79,9 @@ def program_answer(
     programs = _published(session)
     matches = rank(text, programs)
     chosen = best(matches)
+    if chosen is None and about_an_event(text):
+        context.remember_program(session, sender_id, None)
+        return [bot_message(EVENTS_UNKNOWN, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK])]
     if chosen is not None:
         context.remember_program(session, sender_id, chosen.id)
         return [program_card(chosen)]

@@ -54,6 +54,7 @@ def test_public_holidays_substitute_holidays_and_staff_closures_are_closed(calen
         assert closure_reason(session, date(2027, 1, 1)) == "祝日(元日)"
         assert "振替休日" in closure_reason(session, date(2026, 5, 6))
         assert closure_reason(session, date(2026, 12, 29)) == "年末年始(サンプル)"
+        assert closure_reason(session, date(2027, 1, 3)) == "年末年始(サンプル)"  # a Sunday, said as 年末年始
         assert closure_reason(session, date(2026, 11, 28)) == "土日"
         assert closure_reason(session, date(2026, 11, 26)) is None
         session.add(ClosedDay(day=date(2026, 11, 26), reason="臨時休業"))

@@ -111,3 +111,11 @@ def test_a_vague_question_names_the_nearest_program_for_the_right_named_and_foll
     assert listed["buttons"][0]["title"] == "外国特許出願費用助成"
     [amount] = program_answer(session, "web-near", "それっていくらまで出るの", None)
     assert amount["text"].startswith("【外国特許出願費用助成事業】") and "400万円" in amount["text"]
+
+
+def test_a_seminar_is_no_consultation_and_what_is_not_known_about_it_is_said_so(session, programs_file):
+    from bot.services.answers import EVENTS_UNKNOWN, program_answer
+
+    seed_programs(session, programs_file)
+    [answer] = program_answer(session, "web-event", "知財のセミナーって参加できますか？", None)
+    assert answer["text"] == EVENTS_UNKNOWN and answer["buttons"][0]["title"] == "公式ページ"

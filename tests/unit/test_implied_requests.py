@@ -23,7 +23,10 @@ from bot.services.nothing_pending import WHAT_CAN_I_DO, what_can_i_do
         ("まどぐちで いしょうの そうだんを よやく したいです", "book_consultation"),
         ("12/11の13時に城南で意匠の相談、アドバイザーでお願い。", "book_consultation"),
         ("再来週 水曜 夕方4時 多摩で 著作権 アドバイザー", "book_consultation"),
-        ("城南支援室の場所はどこですか", None),
+        ("城南支援室の場所はどこですか", "ask_center_info"),
+        ("城南ってどこにあるの？", "ask_center_info"),
+        ("場所は秋葉原で、12月11日の13時に弁理士さんに相談したい", "book_consultation"),
+        ("来週のセミナーに参加したい", "ask_program"),  # an event is no consultation booking
         ("特許のこと弁理士さんに聞きたい", "book_consultation"),
         (
             "でんわで はなしを ききたいので おりかえし おでんわ ください ０９０ー４１０１ー００２７",
