@@ -176,7 +176,9 @@ class ValidateBookingForm(FormValidationAction):
             if both:
                 say(dispatcher, both[1])
                 return [*events, SlotSet(asked, both[0])]
-        missed = await in_session(dispatcher, lambda s: dialogue.unanswered(s, sender, asked, text, intent))
+        missed = await in_session(
+            dispatcher, lambda s: dialogue.unanswered(s, sender, asked, text, intent, slots)
+        )
         if missed is None:
             return events
         values, messages = missed

@@ -127,10 +127,20 @@ def _exact_slot(session: Session, wanted: Wanted, known: dict) -> str | None:
 
 
 def ask(session: Session, sender_id: str, slot: str, slots: dict, text: str = "") -> list[BotMessage]:
-    """The question for ``slot``, with buttons for the choices the calendar allows.
+    """The question for ``slot``, with buttons for the choices the calendar allows; a wish for an
+    online or phone consultation, which the chat cannot book, is answered first in one sentence."""
+    messages = _question(session, sender_id, slot, slots, text)
+    if messages and _remote_refused(session, text):
+        messages[0] = bot_message(f"{say.REMOTE_NOT_OFFERED}{messages[0]['text']}", messages[0]["buttons"])
+    return messages
 
-    For the date, what the visitor typed («来週火曜の午後», now or earlier in the form) narrows the offer.
-    """
+
+def _remote_refused(session: Session, text: str) -> bool:
+    return wants_remote(text) and not any(p.online for p in _places(session))
+
+
+def _question(session: Session, sender_id: str, slot: str, slots: dict, text: str) -> list[BotMessage]:
+    """For the date, what the visitor typed («来週火曜の午後», now or earlier in the form) narrows the offer."""
     if slot == "booking_topic":
         buttons = [Button(title=label, payload=_inform("ip_type", key)) for key, label in IP_TYPES.items()]
         return [bot_message(say.ASK_TOPIC, buttons)]
@@ -138,14 +148,8 @@ def ask(session: Session, sender_id: str, slot: str, slots: dict, text: str = ""
         buttons = [Button(title=k.name, payload=_inform(slot, k.id)) for k in _kinds(session)]
         return [bot_message(say.ASK_KIND, buttons)]
     if slot == "place":
-        places = _places(session)
-        buttons = [Button(title=p.name, payload=_inform(slot, p.id)) for p in places]
-        remote_refused = wants_remote(text) and not any(p.online for p in places)
-        return [
-            bot_message(
-                f"{say.REMOTE_NOT_OFFERED}{say.ASK_PLACE}" if remote_refused else say.ASK_PLACE, buttons
-            )
-        ]
+        buttons = [Button(title=p.name, payload=_inform(slot, p.id)) for p in _places(session)]
+        return [bot_message(say.ASK_PLACE, buttons)]
     if slot == "booking_slot":
         wanted = wanted_in(session, sender_id, FORM, text)
         if wanted.empty:
@@ -397,8 +401,11 @@ def _missed(session: Session, sender_id: str, slot: str) -> list[BotMessage]:
     return [bot_message(hint, say.STUCK_BUTTONS if misses >= 2 else [])]
 
 
+CHOICES = ("booking_topic", "consultation_kind", "place", "booking_slot")  # asked with buttons
+
+
 def unanswered(
-    session: Session, sender_id: str, asked: str, text: str, intent: str | None
+    session: Session, sender_id: str, asked: str, text: str, intent: str | None, slots: dict
 ) -> tuple[dict[str, Any], list[BotMessage]] | None:
     """A message that answered nothing at ``asked``. ``None`` when it leaves the form or asks
     something else (the dialogue's rules take it, then the form resumes); a yes or a no to the
@@ -415,6 +422,11 @@ def unanswered(
         return {asked: None}, [bot_message(say.THANKS_IN_FORM if intent == "thank" else say.GREETING_IN_FORM)]
     if asked == "booking_confirmed":
         return {asked: None}, [bot_message(say.NOT_A_CLEAR_YES)]  # the summary follows
+    if asked in CHOICES:  # its question, with its buttons, follows what it expects
+        said = [] if _remote_refused(session, text) else _missed(session, sender_id, asked)
+        return {asked: None}, [*said, *ask(session, sender_id, asked, slots, text)]
+    if _remote_refused(session, text):
+        return {asked: None}, [bot_message(say.REMOTE_NOT_BOOKABLE)]
     return {asked: None}, _missed(session, sender_id, asked)
 
 

@@ -196,8 +196,8 @@ def topic_for(asked: bool, text: str, ip_type: str | None, known_ip_type: str | 
     """The consultation topic: the IP type pressed or named (in any words), or said earlier; when
     asked, «other» for words that name none (emoji alone are no answer)."""
     named = ip_type or topic_named(text)
-    if asked:
-        return named or ("other" if has_words(text) else None)
+    if asked:  # a question of its own («Zoomでできますか？») names no topic
+        return named or ("other" if has_words(text) and not _QUESTION.search(normalize(text)) else None)
     return named or known_ip_type
 
 

@@ -55,7 +55,9 @@ def test_a_new_time_at_the_summary_changes_the_slot_on_the_booked_day_and_shows_
 
 
 def test_a_no_to_the_summary_asks_what_to_change_and_never_stops_the_booking(calendar):
-    values, messages = with_retries(lambda s: unanswered(s, "web-c", "booking_confirmed", "いいえ", "deny"))
+    values, messages = with_retries(
+        lambda s: unanswered(s, "web-c", "booking_confirmed", "いいえ", "deny", SLOTS)
+    )
     assert values == {"booking_confirmed": form.REFUSED} and messages == []
     assert form.required(form.REFUSED)[-2:] == [form.CHANGE, "booking_confirmed"]
     chosen = with_retries(lambda s: what_to_change(s, "web-c", "連絡先", None, SLOTS))
@@ -63,16 +65,16 @@ def test_a_no_to_the_summary_asks_what_to_change_and_never_stops_the_booking(cal
 
 
 def test_only_words_that_stop_stop_and_a_yes_in_dialect_is_a_yes(calendar):
-    assert with_retries(lambda s: unanswered(s, "web-c", "company", "予約をやめます", "deny")) is None
-    consent = with_retries(lambda s: unanswered(s, "web-c", "booking_consent", "同意や", "deny"))
+    assert with_retries(lambda s: unanswered(s, "web-c", "company", "予約をやめます", "deny", SLOTS)) is None
+    consent = with_retries(lambda s: unanswered(s, "web-c", "booking_consent", "同意や", "deny", SLOTS))
     assert consent == ({"booking_consent": True}, [])
-    refused = with_retries(lambda s: unanswered(s, "web-c", "booking_consent", "同意しません", "deny"))
+    refused = with_retries(lambda s: unanswered(s, "web-c", "booking_consent", "同意しません", "deny", SLOTS))
     assert refused is None  # no consent, no booking: the form's rule stops it
 
 
 def test_an_answer_not_read_gets_what_is_expected_then_a_person_and_a_way_out(calendar):
-    first = with_retries(lambda s: unanswered(s, "web-c", "place", "🙂", "affirm"))
-    second = with_retries(lambda s: unanswered(s, "web-c", "place", "🙂", "affirm"))
+    first = with_retries(lambda s: unanswered(s, "web-c", "place", "🙂", "affirm", SLOTS))
+    second = with_retries(lambda s: unanswered(s, "web-c", "place", "🙂", "affirm", SLOTS))
     assert first[0] == {"place": None} and "秋葉原" in first[1][0]["text"] and not first[1][0]["buttons"]
     assert [b["title"] for b in second[1][0]["buttons"]] == ["担当者と話す", "予約をやめる"]
 
