@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.reading.contact import without_contacts
 from bot.reading.names import read_company_and_name
 from bot.text.normalize import has_words, normalize
 
-_CONTACTS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\- ]{8,}\d")
 _CLAUSE_END = re.compile(r"[。！!？?\n、,]+")
 # A clause that asks for the booking itself, or names its day, place or consultant only.
 _REQUEST = re.compile(
@@ -24,8 +24,6 @@ _INTRODUCED = re.compile(r"の\s*[^の]{1,12}(?:です|と申します|と\s*も
 _MATTER = re.compile(
     r"知りたい|聞きたい|教えて|とれるか|取れるか|できるか|かどうか|困って|悩んで|されて(い|る)|使われて|真似"
 )
-
-
 # The matter named as such («相談内容は、元従業員による…です»): a description at any question.
 _NAMED_MATTER = re.compile(r"(?:ご?相談(?:の)?内容は|相談したいのは)[、,\s]*(?P<matter>[^。]+)")
 _TRAILING = re.compile(r"(?:です|でございます|となります|について)?[。!！\s]*$")
@@ -39,7 +37,7 @@ class Carried:
 
 
 def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in _CLAUSE_END.split(_CONTACTS.sub("、", normalize(text))) if c.strip()]
+    return [c.strip() for c in _CLAUSE_END.split(without_contacts(normalize(text), "、")) if c.strip()]
 
 
 # Words of a matter, not of an introduction («いしょうの ことです», «商標の件です»).

@@ -36,6 +36,11 @@ class Contact:
         return " / ".join(shown)
 
 
+def without_contacts(text: str, replacement: str = " ") -> str:
+    """``text`` with what looks like an e-mail address or a phone number replaced."""
+    return _PHONE_LIKE.sub(replacement, _EMAIL_LIKE.sub(replacement, text))
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
