@@ -25,19 +25,17 @@ FIELDS = (
     ("person_name", r"お名前|名前|氏名"),
     ("booking_contact", r"連絡先|電話番号|メールアドレス|メール|電話"),
 )
-_MARKER = re.compile(
-    r"じゃなくて|じゃなく|ではなく|やのうて|やなくて|やっぱり|やっぱ|やはり|正しくは|間違|まちが|"
-    r"変えて|変えたい|かえて|かえたい|変更|訂正|直して|直したい"
-)
-# The new value: what follows the last marker or the field's は/を.
-_VALUE_AFTER = re.compile(
-    r"(?:じゃなくて|じゃなく|ではなく|やのうて|やなくて|やっぱり|やっぱ|やはり|正しくは)[、,\s]*(?P<value>.+)$"
-)
+# Words after which the new value comes («火曜じゃなくて金曜», «やっぱり城南»).
+_INSTEAD = r"じゃなくて|じゃなく|ではなく|やのうて|やなくて|やっぱり|やっぱ|やはり|正しくは"
+_MARKER = re.compile(rf"{_INSTEAD}|間違|まちが|変えて|変えたい|かえて|かえたい|変更|訂正|直して|直したい")
+# The new value: what follows the last such word, or the field's は/を.
+_VALUE_AFTER = re.compile(rf"(?:{_INSTEAD})[、,\s]*(?P<value>.+)$")
 _TRAILING = re.compile(
     r"(?:に(?:して|変えて|変更して|かえて)(?:ください|下さい|ほしい|欲しい|もらえますか)?|"
     r"でお願いします|でおねがいします|でお願い|がいいです|がいい|で|です|や|やで|だよ|です。)[。!！\s]*$"
 )
-_PLACE_OR_KIND = re.compile(r"秋葉原|本部|城東|青砥|城南|蒲田|多摩|昭島|弁理士|弁護士|専門家|アドバイザー")
+_PLACE = re.compile(r"秋葉原|本部|城東|青砥|城南|蒲田|多摩|昭島")
+_KIND = re.compile(r"弁理士|弁護士|専門家|アドバイザー")
 
 
 @dataclass(frozen=True)
@@ -70,11 +68,9 @@ def _slot_of(value: str) -> str | None:
     """Which field a bare new value is for: a day or time, a place or a consultant."""
     if not parse_wanted(value, now_tokyo().date()).empty:
         return "booking_slot"
-    if _PLACE_OR_KIND.search(value):
-        return (
-            "place" if re.search(r"秋葉原|本部|城東|青砥|城南|蒲田|多摩|昭島", value) else "consultation_kind"
-        )
-    return None
+    if _PLACE.search(value):
+        return "place"
+    return "consultation_kind" if _KIND.search(value) else None
 
 
 def correction_in(text: str, asked: str | None) -> Correction | None:
