@@ -156,14 +156,14 @@ class ValidateBookingForm(FormValidationAction):
         text, asked = latest_text(tracker)[:2000], tracker.get_slot("requested_slot")
         intent = tracker.latest_message.get("intent", {}).get("name")
         slots, sender = form_slots(tracker), tracker.sender_id
-        fixed = await in_session(
-            dispatcher,
-            lambda s: (
-                dialogue.what_to_change(s, sender, text, latest_entity(tracker, "booking_change"), slots)
-                if asked == form.CHANGE
-                else dialogue.correct(s, sender, text, slots, asked)
-            ),
-        )
+        fixed = None
+        if asked == form.CHANGE:
+            entity = latest_entity(tracker, "booking_change")
+            fixed = await in_session(
+                dispatcher, lambda s: dialogue.what_to_change(s, sender, text, entity, slots)
+            )
+        elif fix := dialogue.correction_for(text, slots, asked):
+            fixed = await in_session(dispatcher, lambda s: dialogue.correct(s, sender, fix, slots))
         if fixed:
             values, messages = fixed
             say(dispatcher, messages)

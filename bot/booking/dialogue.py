@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.booking import form
 from bot.booking import messages as say
 from bot.booking.calendar import Slot, closure_reason, free_slots
-from bot.booking.corrections import correction_in
+from bot.booking.corrections import Correction, correction_in
 from bot.booking.dates import Wanted, parse_wanted, weekday_alone
 from bot.booking.form import FORM
 from bot.booking.models import Booking, ConsultationKind, Place
@@ -339,14 +339,21 @@ def read_answer(
     return drafts.keep(session, sender_id, FORM, reading.values), reading.messages
 
 
-def correct(
-    session: Session, sender_id: str, text: str, slots: dict, asked: str | None
-) -> tuple[dict[str, str | None], list[BotMessage]] | None:
-    """A correction typed at any question or at the summary changes that answer only (or asks it
-    again); the summary is then shown anew. ``None``: the text corrects nothing."""
+def correction_for(text: str, slots: dict, asked: str | None) -> Correction | None:
+    """The correction ``text`` makes to an answer already given, at the question ``asked`` (an
+    answer not given yet is read in passing, not corrected). Reads no store: most turns correct
+    nothing."""
     fix = correction_in(text, asked) if asked else None
     if fix is None or fix.slot not in slots or slots.get(fix.slot) is None:
-        return None  # nothing to correct: an answer not given yet is read in passing
+        return None
+    return fix
+
+
+def correct(
+    session: Session, sender_id: str, fix: Correction, slots: dict
+) -> tuple[dict[str, str | None], list[BotMessage]]:
+    """A correction typed at any question or at the summary changes that answer only (or asks it
+    again); the summary is then shown anew."""
     values: dict[str, str | None] = {fix.slot: None, "booking_confirmed": None}
     messages: list[BotMessage] = []
     if fix.value and fix.slot in ("consultation_kind", "place"):
@@ -435,9 +442,9 @@ def what_to_change(
 ) -> tuple[dict[str, str | None], list[BotMessage]] | None:
     """The field the visitor wants to change, pressed or named: changed at once when the new value
     came with it («名前は山田花子です»), else emptied to be asked again."""
-    fixed = correct(session, sender_id, text, slots, form.CHANGE)
-    if fixed is not None:
-        return {**fixed[0], form.CHANGE: None}, fixed[1]
+    if fix := correction_for(text, slots, form.CHANGE):
+        values, messages = correct(session, sender_id, fix, slots)
+        return {**values, form.CHANGE: None}, messages
     field = entity if entity in form.SLOTS else form.field_named(text)
     if field is None:
         return None

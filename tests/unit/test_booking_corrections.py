@@ -6,7 +6,7 @@ import time_machine
 from bot.booking import form
 from bot.booking.calendar import seed_calendar
 from bot.booking.corrections import Correction, correction_in
-from bot.booking.dialogue import correct, unanswered, what_to_change
+from bot.booking.dialogue import correct, correction_for, unanswered, what_to_change
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 
@@ -48,7 +48,9 @@ def calendar(settings_env):
 def test_a_new_time_at_the_summary_changes_the_slot_on_the_booked_day_and_shows_the_summary_again(calendar):
     with time_machine.travel("2026-12-01 10:00 +09:00", tick=False):
         values, messages = with_retries(
-            lambda s: correct(s, "web-c", "時間を14時にして", SLOTS, "booking_confirmed")
+            lambda s: correct(
+                s, "web-c", correction_for("時間を14時にして", SLOTS, "booking_confirmed"), SLOTS
+            )
         )
     assert values == {"booking_slot": "2026-12-08T14:00:00", "booking_confirmed": None}
     assert [m["text"] for m in messages] == ["日時を「12/8(火) 14:00」に変更しました。"]
@@ -82,6 +84,8 @@ def test_an_answer_not_read_gets_what_is_expected_then_a_person_and_a_way_out(ca
 def test_a_weekday_typed_as_a_correction_is_that_day_of_the_chosen_week_at_the_chosen_time(calendar):
     with time_machine.travel("2026-12-01 10:00 +09:00", tick=False):
         values, _ = with_retries(
-            lambda s: correct(s, "web-w", "火曜じゃなくて水曜で", SLOTS, "booking_confirmed")
+            lambda s: correct(
+                s, "web-w", correction_for("火曜じゃなくて水曜で", SLOTS, "booking_confirmed"), SLOTS
+            )
         )
     assert values == {"booking_slot": "2026-12-09T10:00:00", "booking_confirmed": None}  # Tue 12/8 → Wed 12/9
