@@ -31,14 +31,17 @@ def answers(session: Session, sender_id: str, form: str) -> dict[str, str]:
 def keep(session: Session, sender_id: str, form: str, values: dict[str, str | None]) -> dict[str, str | None]:
     """Store answers (``None`` removes one, to be asked again); what Rasa's slots get instead:
     ``FILLED``, or ``None`` for an answer to ask again."""
+    filled = {slot: FILLED if value is not None else None for slot, value in values.items()}
     draft = session.get(FormDraft, (sender_id, form))
     if draft is None:
+        if not any(value is not None for value in values.values()):
+            return filled  # nothing to keep and nothing to remove: no empty draft
         draft = FormDraft(sender_id=sender_id, form=form, answers="{}")
         session.add(draft)
     kept = {**json.loads(draft.answers), **values}
     draft.answers = json.dumps({k: v for k, v in kept.items() if v is not None}, ensure_ascii=False)
     draft.updated_at = utcnow()
-    return {slot: FILLED if value is not None else None for slot, value in values.items()}
+    return filled
 
 
 def discard(session: Session, sender_id: str, form: str) -> None:

@@ -231,3 +231,13 @@ def test_a_time_typed_alone_is_on_the_day_asked_for_earlier_in_the_form(settings
     assert first == Wanted(day=date(2026, 12, 2), part="pm")
     assert later == Wanted(day=date(2026, 12, 2), at=time(13, 0))
     assert elsewhere == Wanted(at=time(13, 0))  # another visitor asked for no day
+
+
+def test_forgetting_what_was_never_kept_makes_no_empty_draft(settings_env):
+    from bot.forms.models import FormDraft
+
+    migrate()
+    assert with_retries(lambda s: drafts.keep(s, "web-none", "context", {"program": None})) == {
+        "program": None
+    }
+    assert with_retries(lambda s: s.get(FormDraft, ("web-none", "context"))) is None
