@@ -382,6 +382,7 @@ def _said_back(session: Session, sender_id: str, slot: str, value: str | None) -
     be asked again."""
     if value is None:
         return []
+    label = say.CHOICE_LABELS.get(slot)
     if slot == "consultation_kind":
         kind = session.get(ConsultationKind, value)
         shown = kind.name if kind else value
@@ -392,8 +393,8 @@ def _said_back(session: Session, sender_id: str, slot: str, value: str | None) -
         shown = say.slot_label(datetime.fromisoformat(value))
     else:
         question = form.question(slot)
-        shown = _shown(question, given(session, sender_id, {}).get(slot)) or ""
-    return [bot_message(say.changed_field(say.FIELD_LABELS[slot], shown))]
+        label, shown = question.label, _shown(question, given(session, sender_id, {}).get(slot)) or ""
+    return [bot_message(say.changed_field(label or slot, shown))]
 
 
 MISSES = "misses:"  # draft key: how often a question's answer could not be read
@@ -428,7 +429,7 @@ def unanswered(
     if form.is_courtesy(text, intent):
         return {asked: None}, [bot_message(say.THANKS_IN_FORM if intent == "thank" else say.GREETING_IN_FORM)]
     if asked == "booking_confirmed":
-        return {asked: None}, [bot_message(say.NOT_A_CLEAR_YES)]  # the summary follows
+        return {asked: None}, [bot_message(say.CONFIRM_OR_CHANGE)]  # the summary follows
     if asked in CHOICES:  # its question, with its buttons, follows what it expects
         said = [] if _remote_refused(session, text) else _missed(session, sender_id, asked)
         return {asked: None}, [*said, *ask(session, sender_id, asked, slots, text)]

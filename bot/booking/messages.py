@@ -45,15 +45,18 @@ HINTS = {
     "booking_change": "変更したい項目をボタンからお選びいただくか、「日時」「連絡先」のように入力してください。",
 }
 STILL_NOT_READ = "うまく読み取れませんでした。"
-NOT_A_CLEAR_YES = "この内容で予約する場合は「はい」、変更する場合は「いいえ」とお答えください。"
+CONFIRM_OR_CHANGE = "この内容で予約する場合は「はい」、変更する場合は「いいえ」とお答えください。"
 STUCK_BUTTONS = [
     Button(title="担当者と話す", payload="/request_human"),
     Button(title="予約をやめる", payload="/deny"),
 ]
-FIELD_LABELS = {
-    "booking_topic": "テーマ", "consultation_kind": "相談の種類", "place": "場所", "booking_slot": "日時",
-    "company": "会社名", "person_name": "お名前", "booking_contact": "連絡先", "booking_description": "ご相談内容",
-}  # fmt: skip
+# The summary's lines for the choices; each typed answer's line is its question's label (form.py).
+CHOICE_LABELS = {
+    "booking_topic": "テーマ",
+    "consultation_kind": "相談の種類",
+    "place": "場所",
+    "booking_slot": "日時",
+}
 
 
 def changed_field(label: str, shown: str) -> str:
@@ -133,10 +136,10 @@ def summary(
     """The booking to confirm: the choices, then each typed answer under its label."""
     lines = [
         "次の内容でご予約します。よろしいですか。",
-        f"・テーマ: {topic}",
-        f"・相談の種類: {kind.name if kind else '-'}",
-        f"・場所: {place.name if place else '-'}",
-        f"・日時: {slot_label(start)}",
+        f"・{CHOICE_LABELS['booking_topic']}: {topic}",
+        f"・{CHOICE_LABELS['consultation_kind']}: {kind.name if kind else '-'}",
+        f"・{CHOICE_LABELS['place']}: {place.name if place else '-'}",
+        f"・{CHOICE_LABELS['booking_slot']}: {slot_label(start)}",
         *(f"・{label}: {value or '-'}" for label, value in answers),
     ]
     buttons = [
