@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.domain import in_session, latest_text, say
+from actions.domain import in_session, latest_text, say, say_from
 from bot.services import answers
 from bot.services.nothing_pending import what_can_i_do
 
@@ -47,10 +47,9 @@ class ActionProgramInfo(Action):
         program = next(tracker.get_latest_entity_values("program"), None)
         ip_type = next(tracker.get_latest_entity_values("ip_type"), None)
         text = latest_text(tracker)
-        messages = await in_session(
+        await say_from(
             dispatcher, lambda s: answers.program_answer(s, tracker.sender_id, text, program, ip_type)
         )
-        say(dispatcher, messages or [])
         return []
 
 

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.consent import clear_yes
-from actions.domain import answers_question, in_session, latest_text, say
+from actions.domain import answers_question, in_session, latest_text, say, say_from
 from bot.booking import dialogue, form
 from bot.conversation.messages import BotMessage
 from bot.core.config import get_settings
@@ -54,11 +54,7 @@ class AskBookingChoice(Action):
         if self.slot in answered_this_turn(tracker):
             return []  # the validation read the answer and already said what is next
         text, slots = latest_text(tracker), form_slots(tracker)
-        say(
-            dispatcher,
-            await in_session(dispatcher, lambda s: dialogue.ask(s, tracker.sender_id, self.slot, slots, text))
-            or [],
-        )
+        await say_from(dispatcher, lambda s: dialogue.ask(s, tracker.sender_id, self.slot, slots, text))
         return []
 
 
@@ -88,8 +84,7 @@ class AskBookingConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         slots = form_slots(tracker)
-        summary = await in_session(dispatcher, lambda s: dialogue.summary(s, tracker.sender_id, slots))
-        say(dispatcher, summary or [])
+        await say_from(dispatcher, lambda s: dialogue.summary(s, tracker.sender_id, slots))
         return []
 
 
@@ -420,10 +415,7 @@ class AskNewBookingSlot(Action):
         if "new_booking_slot" in answered_this_turn(tracker):
             return []  # the validation read the answer and already offered slots near it
         state = cancel_state(tracker)
-        messages = await in_session(
-            dispatcher, lambda s: dialogue.ask_new_slot(s, tracker.sender_id, state["number"])
-        )
-        say(dispatcher, messages or [])
+        await say_from(dispatcher, lambda s: dialogue.ask_new_slot(s, tracker.sender_id, state["number"]))
         return []
 
 
@@ -437,10 +429,7 @@ class AskCancelChoice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         number = cancel_state(tracker)["number"]
-        messages = await in_session(
-            dispatcher, lambda s: dialogue.ask_cancel_choice(s, tracker.sender_id, number)
-        )
-        say(dispatcher, messages or [])
+        await say_from(dispatcher, lambda s: dialogue.ask_cancel_choice(s, tracker.sender_id, number))
         return []
 
 
@@ -454,13 +443,12 @@ class AskCancelConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         state = cancel_state(tracker)
-        messages = await in_session(
+        await say_from(
             dispatcher,
             lambda s: dialogue.cancel_summary(
                 s, tracker.sender_id, state["number"], state["choice"], state["new_slot"]
             ),
         )
-        say(dispatcher, messages or [])
         return []
 
 
@@ -472,11 +460,10 @@ class ActionFinishCancel(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         state = cancel_state(tracker)
-        messages = await in_session(
+        await say_from(
             dispatcher,
             lambda s: dialogue.cancel_or_change(
                 s, tracker.sender_id, state["number"], state["choice"], state["new_slot"]
             ),
         )
-        say(dispatcher, messages or [])
         return [SlotSet(slot, None) for slot in form.CANCEL_SLOTS]

@@ -47,3 +47,9 @@ async def in_session(dispatcher: CollectingDispatcher, work: Callable[[Session],
         logger.exception("an action could not reach the database")
         dispatcher.utter_message(text=ACTION_UNAVAILABLE, buttons=[dict(HUMAN_BUTTON)])
         return None
+
+
+async def say_from(dispatcher: CollectingDispatcher, work: Callable[[Session], list[BotMessage]]) -> None:
+    """Say the messages ``work`` answers in its database session (on a failure, only the apology
+    ``in_session`` gave)."""
+    say(dispatcher, await in_session(dispatcher, work) or [])

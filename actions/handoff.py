@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import NOT_A_CLEAR_YES
-from actions.domain import answers_question, in_session, latest_text, say
+from actions.domain import answers_question, in_session, latest_text, say, say_from
 from bot.escalation.service import (
     call_back_answer,
     fallbacks_hand_off,
@@ -151,6 +151,5 @@ class ActionFinishHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         consent = bool(tracker.get_slot("contact_consent"))
-        messages = await in_session(dispatcher, lambda s: give_contact(s, tracker.sender_id, consent))
-        say(dispatcher, messages or [])
+        await say_from(dispatcher, lambda s: give_contact(s, tracker.sender_id, consent))
         return [SlotSet(slot, None) for slot in CONTACT_SLOTS]
