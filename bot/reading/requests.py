@@ -1,8 +1,14 @@
-"""What a message asks for by the data it carries, whatever its sentence says: a booking number
-or a booking to move or cancel → cancel or change; a phone number or e-mail with a call-back wish → a person; a day or a
-consultant with 予約 or 相談 → a booking. The gateway gives Rasa this intent in place of the
-classifier's (bot/services/assistant.py), so that «12/10に商標の相談をしたい» books rather than
-answers a trademark question; an urgent matter keeps its own intent (it goes to staff first).
+"""What a message asks for by the data it carries, whatever its sentence says:
+- a booking number, or a booking to move or cancel → cancel or change;
+- a phone number or e-mail with a call-back wish → a person;
+- where a place is («城南ってどこにあるの？») → the center's information;
+- a seminar or course → the programs (never a consultation booking);
+- 予約 or 相談 with a day, a consultant or a place, a day with a consultant or a place, or a
+  consultant asked in person («弁理士さんに聞きたい») → a booking.
+
+The gateway gives Rasa this intent in place of the classifier's (bot/services/assistant.py), so
+that «12/10に商標の相談をしたい» books rather than answers a trademark question; an urgent matter
+keeps its own intent (it goes to staff first).
 """
 
 from __future__ import annotations
@@ -33,13 +39,9 @@ _WHO_OR_WHERE = re.compile(
     r"弁理士|弁護士|べんりし|べんごし|専門家|アドバイザー|あどばいざー|"
     r"秋葉原|本部|城東|城南|多摩|あきはばら|じょうとう|じょうなん|窓口|まどぐち"
 )
-
-
 # Where a place is («城南ってどこにあるの？»): a question about the center.
 _WHERE = re.compile(r"どこ|住所|所在地|アクセス|行き方|最寄り|駅から")
 _PLACE = re.compile(r"秋葉原|本部|城東|城南|多摩|支援室|センター|あきはばら|じょうとう|じょうなん")
-
-
 _EVENT = re.compile(r"セミナー|講座|講習|研修|勉強会|説明会|イベント|ウェビナー|seminar|webinar", re.I)
 
 
@@ -65,7 +67,10 @@ def implied_intent(text: str) -> str | None:
         return "ask_center_info"
     if about_an_event(text):
         return "ask_program"  # joining a seminar is no consultation booking (the answer says how)
-    who_or_where, day = bool(_WHO_OR_WHERE.search(text)), _names_a_day(text)
-    if (_BOOKING.search(text) and (who_or_where or day)) or (who_or_where and (day or _ASK_ONE.search(text))):
+    booking, who_or_where = bool(_BOOKING.search(text)), bool(_WHO_OR_WHERE.search(text))
+    if not (booking or who_or_where):
+        return None  # the date reader (a few milliseconds) is not needed for most messages
+    day = _names_a_day(text)
+    if (booking and (who_or_where or day)) or (who_or_where and (day or _ASK_ONE.search(text))):
         return "book_consultation"
     return None
