@@ -60,7 +60,7 @@ from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.models import LineEvent, LineFollower
 from bot.services.assistant import Assistant
-from bot.services.visitor_input import InputError, Problem, check_text
+from bot.services.visitor_input import InputError, check_text
 
 logger = logging.getLogger(__name__)
 
@@ -435,8 +435,7 @@ class LineChannel:
         try:
             visitor_text = check_text(text, self._max_chars)
         except InputError as error:
-            buttons = replies.NEXT_STEP_BUTTONS if error.problem is Problem.EMPTY else []
-            return [bot_message(error.problem.message(self._max_chars), buttons)]
+            return await self._assistant.refuse(user_id, "line", error.problem, self._max_chars)
         return await self._assistant.reply(user_id, "line", visitor_text)
 
     async def _send(self, user_id: str, reply_token: str | None, messages: list[BotMessage]) -> None:

@@ -12,6 +12,7 @@ NEXT_STEP_BUTTONS: list[Button] = [
 ]
 
 EMPTY_INPUT = "ご質問の内容が読み取れませんでした。お手数ですが、ご質問を文章で入力してください。"
+EMPTY_AGAIN = "メッセージが空のようです。ご質問やご用件を文章でお送りください。"
 TOO_LONG = "メッセージが長すぎます({limit}文字まで)。お手数ですが、要点を短くしてお送りください。"
 INVALID_REQUEST = "送信内容を読み取れませんでした。お手数ですが、もう一度ご質問を入力してください。"
 ENGINE_UNAVAILABLE = (

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from bot.reading.contact import without_contacts
-from bot.reading.names import read_company_and_name
+from bot.reading.names import own_name, read_company_and_name
 from bot.text.normalize import has_words, normalize
 
 _CLAUSE_END = re.compile(r"[。！!？?\n、,]+")
@@ -25,7 +25,11 @@ _MATTER = re.compile(
     r"知りたい|聞きたい|教えて|とれるか|取れるか|できるか|かどうか|困って|悩んで|されて(い|る)|使われて|真似"
 )
 # The matter named as such («相談内容は、元従業員による…です»): a description at any question.
-_NAMED_MATTER = re.compile(r"(?:ご?相談(?:の)?内容は|相談したいのは)[、,\s]*(?P<matter>[^。]+)")
+_NAMED_MATTER = re.compile(
+    r"(?:ご?相談(?:の)?内容は|相談したいのは)[、,\s]*(?:「(?P<quoted>[^」]+)」|(?P<matter>[^。]+))"
+)
+# Where a named matter ends when the sentence goes on to another answer («…、連絡先はメールで…»).
+_NEXT_ANSWER = re.compile(r"[、,]\s*(?:ご?連絡先|電話|メール|お?名前|会社|場所|日時).*$")
 _TRAILING = re.compile(r"(?:です|でございます|となります|について)?[。!！\s]*$")
 
 
@@ -59,7 +63,9 @@ def _introduction(clause: str) -> tuple[str, str | None] | None:
 def named_matter(text: str) -> str | None:
     """The matter when the message names it as such, else ``None``."""
     match = _NAMED_MATTER.search(normalize(text))
-    matter = _TRAILING.sub("", match.group("matter")) if match else ""
+    if not match:
+        return None
+    matter = match.group("quoted") or _TRAILING.sub("", _NEXT_ANSWER.sub("", match.group("matter")))
     return matter if has_words(matter) else None
 
 
@@ -71,6 +77,8 @@ def carried(text: str) -> Carried:
         introduced = _introduction(clause) if company is None else None
         if introduced:
             company, name = introduced
+        elif name is None and (named := own_name(clause)):
+            name = named
         elif not _REQUEST.search(clause) and _MATTER.search(clause):
             described.append(clause)
     return Carried(company, name, "、".join(described) or None)

@@ -20,6 +20,13 @@ _TITLE = re.compile(
     r"[、,\s]+[^、,\s]*(?:課長|部長|社長|代表取締役|代表|担当者?|取締役|主任|係長|専務|常務|室長|所長|理事|職員|社員)$"
 )
 _COMPANY_AND_NAME = re.compile(r"^(?P<company>.+)の(?P<name>[^の]{1,12})$")
+# The company itself inside words about it («大学発ベンチャーの株式会社ヒカリメディカルで研究開発を
+# 担当しております»): the legal form and the name beside it, up to the first kana particle.
+_FORM = r"(?:株式会社|有限会社|合同会社|合資会社|一般社団法人|\(株\)|\(有\)|㈱|㈲)"
+_COMPANY_CORE = re.compile(rf"{_FORM}[^\sぁ-ん、。,]+|[^\sぁ-ん、。,]+{_FORM}")
+_OWN_NAME = re.compile(
+    r"^(?:私は|わたくしは|わたしは)?\s*(?P<name>[^\s、。,]{1,10}?)\s*(?:と申します|と\s*もうします)$"
+)
 
 
 def _bare(text: str) -> str:
@@ -28,10 +35,31 @@ def _bare(text: str) -> str:
     return _TRAILING.sub("", text)
 
 
+# An answer to another question, typed where the name was asked («同意します», «はい»).
+_NOT_A_NAME = re.compile(r"^(?:はい|いいえ|同意|承諾|了解|承知|お願い|よろしく)|^(?:ok|yes|no)$", re.I)
+_LEADING_YES = re.compile(r"^(?:はい|ええ)[、,\s]+")
+
+
 def read_person_name(text: str) -> str:
-    """The name without the words around it (「鈴木です」→ 鈴木, 「名前は山田花子です」→ 山田花子)."""
-    name = _SELF_INTRODUCTION.sub("", _bare(text))
+    """The name without the words around it (「鈴木です」→ 鈴木, 「名前は山田花子です」→ 山田花子);
+    empty for an answer that is no name («同意します»)."""
+    bare = _LEADING_YES.sub("", _bare(text))
+    if _NOT_A_NAME.search(bare):
+        return ""
+    name = _SELF_INTRODUCTION.sub("", bare)
     return _HONORIFIC.sub("", _TRAILING.sub("", name)).strip()
+
+
+def _company_core(company: str) -> str:
+    """The company without the words around it, when they are kana around a legal form."""
+    core = _COMPANY_CORE.search(company)
+    return core.group(0) if core and re.search(r"[ぁ-ん]", company) else company
+
+
+def own_name(text: str) -> str | None:
+    """The name of a clause that only introduces the visitor («橋本直樹と申します»), else ``None``."""
+    match = _OWN_NAME.match(_bare(text))
+    return read_person_name(match.group("name")) if match else None
 
 
 def read_company_and_name(text: str) -> tuple[str, str | None]:
@@ -45,5 +73,6 @@ def read_company_and_name(text: str) -> tuple[str, str | None]:
     body = _SELF_INTRODUCTION.sub("", bare)
     parts = _COMPANY_AND_NAME.match(body)
     if parts and (introduced or _LEGAL_FORM.search(parts.group("company"))):
-        return _TITLE.sub("", parts.group("company")).strip(), read_person_name(parts.group("name"))
-    return (body if introduced else bare).strip(), None
+        company = _TITLE.sub("", parts.group("company")).strip()
+        return _company_core(company), read_person_name(parts.group("name"))
+    return _company_core((body if introduced else bare).strip()), None

@@ -18,7 +18,7 @@ from bot.reading.requests import implied_intent
 from bot.services import transcript
 from bot.services.rasa_client import EngineUnavailable, RasaClient
 from bot.services.turn_locks import TurnLocks, TurnUnavailable
-from bot.services.visitor_input import VisitorText
+from bot.services.visitor_input import Problem, VisitorText
 
 logger = logging.getLogger(__name__)
 RESTART = "/restart"
@@ -74,6 +74,23 @@ class Assistant:
         await self._record_outcome(message_id, status, messages, intent)
         return messages
 
+    async def refuse(self, sender_id: str, channel: str, problem: Problem, limit: int) -> list[BotMessage]:
+        """The polite answer to unusable input. An empty message is recorded: the first gets the
+        request to type with the menu, the next ones in a row a one-line nudge without it."""
+        if problem is not Problem.EMPTY:
+            return [bot_message(problem.message(limit))]
+        try:
+            message_id, again = await to_thread.run_sync(_record_empty, sender_id, channel)
+        except SQLAlchemyError:
+            logger.exception("could not record an empty message from %s", sender_id)
+            return [bot_message(problem.message(limit), replies.NEXT_STEP_BUTTONS)]
+        if again:
+            messages = [bot_message(replies.EMPTY_AGAIN)]
+        else:
+            messages = [bot_message(problem.message(limit), replies.NEXT_STEP_BUTTONS)]
+        await self._record_outcome(message_id, transcript.EMPTY, messages)
+        return messages
+
     @staticmethod
     async def _record_outcome(
         message_id: int, status: str, messages: list[BotMessage], intent: dict[str, Any] | None = None
@@ -90,6 +107,19 @@ def _implied(session: Session, sender_id: str, text: str) -> str | None:
     if intent := implied_intent(text):
         return intent
     return "ask_program" if context.follows_up_on_program(session, sender_id, text) else None
+
+
+def _record_empty(sender_id: str, channel: str) -> tuple[int, bool]:
+    """Store an empty message; whether the one before it was empty too."""
+
+    def work(session: Session) -> tuple[int, bool]:
+        again = transcript.follows_an_empty_message(session, sender_id)
+        return transcript.add_visitor_message(session, sender_id, channel, ""), again
+
+    try:
+        return with_retries(work)
+    except IntegrityError:  # another request made the conversation at the same time
+        return with_retries(work)
 
 
 def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, bool, str | None]:

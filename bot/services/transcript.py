@@ -33,6 +33,21 @@ def add_visitor_message(session: Session, sender_id: str, channel: str, text: st
     return message.id
 
 
+EMPTY = "empty"
+
+
+def follows_an_empty_message(session: Session, sender_id: str) -> bool:
+    """Whether the visitor's last message before now was empty (answered with ``EMPTY``)."""
+    last = session.scalar(
+        select(Message.status)
+        .join(Conversation)
+        .where(Conversation.sender_id == sender_id, Message.direction == "visitor")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return last == EMPTY
+
+
 def record_outcome(
     message_id: int,
     status: str,

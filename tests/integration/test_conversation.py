@@ -96,7 +96,8 @@ def test_odd_but_valid_input_gets_a_polite_answer(gateway, text):
     ids=["empty", "whitespace", "3000 chars"],
 )
 def test_unusable_input_gets_a_polite_request(gateway, body, expected):
-    response = gateway.post("/api/chat", json={"sender_id": "web-odd", **body})
+    sender_id = f"web-odd-{uuid.uuid4().hex}"
+    response = gateway.post("/api/chat", json={"sender_id": sender_id, **body})
     assert response.status_code == 200
     assert response.json()["messages"][0]["text"] == expected
 

@@ -22,6 +22,20 @@ def test_chat_asks_politely_for_a_question(client, text):
     assert response.json()["messages"][0]["text"] == replies.EMPTY_INPUT
 
 
+def test_empty_messages_in_a_row_get_a_short_nudge_without_the_menu(client):
+    def send(text):
+        return client.post("/api/chat", json={"sender_id": "web-1", "text": text}).json()["messages"]
+
+    first, second, third = send(""), send(" "), send("\u3000")
+    assert first[0]["text"] == replies.EMPTY_INPUT and first[0]["buttons"]
+    assert second == third == [{"text": replies.EMPTY_AGAIN, "buttons": []}]
+    send("特許について")  # a real message (the engine is down here) ends the run of empty ones
+    assert send("")[0]["text"] == replies.EMPTY_INPUT
+    with session_factory()() as session:
+        statuses = session.scalars(select(Message.status).where(Message.direction == "visitor")).all()
+    assert statuses.count("empty") == 4
+
+
 @pytest.mark.parametrize("text", BAD_TEXTS.values(), ids=BAD_TEXTS.keys())
 def test_parse_refuses_empty_text_with_the_error_shape(client, text):
     response = client.post("/api/nlu/parse", json={"text": text})

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.reading.clauses import carried
 from bot.reading.names import read_company_and_name, read_person_name
 
 
@@ -36,7 +37,28 @@ def test_a_company_answer_may_carry_the_persons_name(text, company, name):
         ("名前は山田花子です", "山田花子"),
         ("山田様", "山田"),
         ("佐藤 花子", "佐藤 花子"),
+        ("はい、山田です", "山田"),
+        ("同意します", ""),  # the consent typed early is no name: the question is asked again
+        ("はい", ""),
     ],
 )
 def test_a_name_is_kept_without_desu_or_honorifics(text, name):
     assert read_person_name(text) == name
+
+
+def test_a_company_is_read_out_of_the_words_around_it():
+    text = "大学発ベンチャーの株式会社ヒカリメディカルで研究開発を担当しております"
+    assert read_company_and_name(text) == ("株式会社ヒカリメディカル", None)
+    assert read_company_and_name("都内のサンプル商事株式会社に勤めております") == (
+        "サンプル商事株式会社",
+        None,
+    )
+
+
+def test_a_first_message_carries_company_and_name_in_separate_clauses():
+    carried_ = carried(
+        "お世話になります。大学発ベンチャーの株式会社ヒカリメディカルで研究開発を担当しております、"
+        "橋本直樹と申します。特許について相談したいです。連絡先はメールで h.naoki@example.jp です。"
+    )
+    assert (carried_.company, carried_.person_name) == ("株式会社ヒカリメディカル", "橋本直樹")
+    assert "example" not in (carried_.description or "")

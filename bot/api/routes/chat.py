@@ -10,8 +10,6 @@ from fastapi import APIRouter, Request
 
 from bot.api.deps import AssistantDep, SettingsDep
 from bot.api.openapi import text_body
-from bot.conversation import replies
-from bot.conversation.messages import bot_message
 from bot.services.visitor_input import InputError, check_text, read_json_object
 
 router = APIRouter()
@@ -37,7 +35,9 @@ async def chat(request: Request, assistant: AssistantDep, settings: SettingsDep)
         text = check_text(body.get("text"), limit)
     except InputError as error:
         sender_id = _sender_id(body.get("sender_id"))
-        buttons = replies.NEXT_STEP_BUTTONS if error.problem.code == "empty_text" else []
-        return {"sender_id": sender_id, "messages": [bot_message(error.problem.message(limit), buttons)]}
+        return {
+            "sender_id": sender_id,
+            "messages": await assistant.refuse(sender_id, "web", error.problem, limit),
+        }
     messages = await assistant.reply(sender_id, "web", text)
     return {"sender_id": sender_id, "messages": messages}
