@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)
 # Whether Debian's PostgreSQL and Redis are here (scripts/system_packages.sh installs them for make test).
 SCALED_READY := $(shell command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
 
-.PHONY: help install run stop test test-unit test-rasa test-conversations test-integration test-dialogues \
+.PHONY: help install run stop test test-unit test-rasa test-conversations test-integration test-security test-dialogues \
         system-packages test-suites test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench tune-fallback compare-pipelines lint format clean purge
 
 help:
@@ -70,6 +70,9 @@ test-conversations: models/chizai.tar.gz
 test-integration: models/chizai.tar.gz
 	.venv/bin/pytest -q tests/integration
 
+test-security: models/chizai.tar.gz  # each finding of the personal-data issue, on the real system
+	.venv/bin/pytest -q tests/security
+
 test-line: models/chizai.tar.gz
 	.venv/bin/pytest -q tests/line
 
@@ -112,7 +115,7 @@ system-packages:
 test: system-packages
 	$(MAKE) --no-print-directory test-suites
 
-test-suites: lint test-unit test-rasa validate test-conversations test-integration test-dialogues test-line \
+test-suites: lint test-unit test-rasa validate test-conversations test-integration test-security test-dialogues test-line \
              test-browser test-staff test-robustness test-scaled
 
 eval: models/chizai.tar.gz

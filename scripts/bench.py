@@ -50,9 +50,9 @@ def summary(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
 
 
-def timed(client: httpx.Client, url: str, body: dict) -> float:
+def timed(client: httpx.Client, url: str, body: dict, params: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    response = client.post(url, json=body)
+    response = client.post(url, json=body, params=params)
     elapsed = time.perf_counter() - started
     response.raise_for_status()
     return elapsed
@@ -66,7 +66,9 @@ def latencies(system: System, sentences: list[str], count: int) -> dict[str, dic
     with httpx.Client(timeout=30) as client:
         for i in range(count):
             body = {"text": sentences[i % len(sentences)]}
-            results["rasa_model_parse"].append(timed(client, f"{system.rasa_url}/model/parse", body))
+            results["rasa_model_parse"].append(
+                timed(client, f"{system.rasa_url}/model/parse", body, system.rasa_auth)
+            )
             results["api_nlu_parse"].append(timed(client, f"{system.gateway_url}/api/nlu/parse", body))
         for i in range(count):
             body = {"sender_id": f"web-bench-{i % 50}", "text": sentences[i % len(sentences)]}

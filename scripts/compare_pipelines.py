@@ -125,7 +125,9 @@ def measure(name: str, config: Config, workdir: Path) -> dict[str, str]:
         with httpx.Client(timeout=30) as client:
             for text in texts + texts[:200]:
                 t0 = time.perf_counter()
-                parsed = client.post(f"{system.rasa_url}/model/parse", json={"text": text}).json()
+                parsed = client.post(
+                    f"{system.rasa_url}/model/parse", json={"text": text}, params=system.rasa_auth
+                ).json()
                 times.append((time.perf_counter() - t0) * 1000)
                 predicted.append(parsed["intent"]["name"])
         rss = system.rss_mb("rasa")

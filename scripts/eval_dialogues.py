@@ -212,7 +212,7 @@ class Runner:
     def _tracker(self, sender: str) -> dict:
         """Rasa's current state of the conversation (slots, active form), without its events."""
         url = f"{self.system.rasa_url}/conversations/{sender}/tracker"
-        return httpx.get(url, params={"include_events": "NONE"}, timeout=30).json()
+        return httpx.get(url, params={"include_events": "NONE", **self.system.rasa_auth}, timeout=30).json()
 
     def _asks_for(self, sender: str) -> str:
         tracker = self._tracker(sender)

@@ -195,7 +195,7 @@ class ScaledSystem(System):
             name,
             str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api",
             "--model", str(model),
-            "--port", str(port), "--interface", "127.0.0.1",
+            "--port", str(port), "--interface", "127.0.0.1", "--auth-token", self.engine_token,
             "--endpoints", str(self._endpoints()), "--credentials", str(ROOT / "credentials.yml"),
         )  # fmt: skip
 
@@ -203,7 +203,10 @@ class ScaledSystem(System):
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             try:
-                if httpx.post(f"{url}/model/parse", json={"text": "特許"}, timeout=5).status_code == 200:
+                parse = httpx.post(
+                    f"{url}/model/parse", json={"text": "特許"}, params=self.rasa_auth, timeout=5
+                )
+                if parse.status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

@@ -59,6 +59,11 @@ class System:
         """The tracker store as the gateway's purge reaches it."""
         return f"sqlite:///{self.tracker_path}"
 
+    @property
+    def rasa_auth(self) -> dict[str, str]:
+        """The query parameter Rasa's HTTP API wants (it runs with ``--auth-token``)."""
+        return {"token": self.engine_token}
+
     def _env(self) -> dict[str, str]:
         return {
             **os.environ,
@@ -103,7 +108,7 @@ class System:
             "rasa",
             str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api",
             "--model", str(model),
-            "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+            "--port", str(self.rasa_port), "--interface", "127.0.0.1", "--auth-token", self.engine_token,
             "--endpoints", str(self._endpoints()), "--credentials", str(self._credentials()),
         )  # fmt: skip
 
@@ -149,7 +154,9 @@ class System:
         started = time.monotonic()
         while time.monotonic() - started < READY_TIMEOUT_SECONDS:
             try:
-                response = httpx.post(f"{self.rasa_url}/model/parse", json={"text": "特許"}, timeout=5)
+                response = httpx.post(
+                    f"{self.rasa_url}/model/parse", json={"text": "特許"}, params=self.rasa_auth, timeout=5
+                )
                 if response.status_code == 200:
                     return time.monotonic() - started
             except httpx.HTTPError:

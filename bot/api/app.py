@@ -41,7 +41,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     """Build the gateway with its routes, error handlers and metrics."""
-    app = FastAPI(title="chizai-bot gateway", lifespan=lifespan)
+    docs = get_settings().api_docs
+    app = FastAPI(
+        title="chizai-bot gateway",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     install_error_handlers(app)
     app.add_middleware(WidgetCors, origins=get_settings().widget_origin_list)
     app.add_middleware(metrics.RequestMetrics)

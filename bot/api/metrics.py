@@ -1,12 +1,16 @@
-"""Prometheus metrics: request counts and latencies per route (``GET /metrics``)."""
+"""Prometheus metrics: request counts and latencies per route (``GET /metrics``, from this machine
+or with ``CHIZAI_METRICS_TOKEN``; anyone else gets 404)."""
 
 from __future__ import annotations
 
+import secrets
 import time
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.core.config import get_settings
 
 REQUESTS = Counter("chizai_requests_total", "HTTP requests", ["route", "method", "status"])
 LATENCY = Histogram(
@@ -19,8 +23,23 @@ LATENCY = Histogram(
 router = APIRouter()
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def _may_read(request: Request) -> bool:
+    """From this machine and not through a proxy, or with the metrics token."""
+    client = request.client.host if request.client else ""
+    if client in LOOPBACK and "x-forwarded-for" not in request.headers and "forwarded" not in request.headers:
+        return True
+    token = get_settings().metrics_token
+    given = request.headers.get("authorization", "").removeprefix("Bearer ")
+    return token is not None and secrets.compare_digest(given, token.get_secret_value())
+
+
 @router.get("/metrics", include_in_schema=False)
-def metrics() -> Response:
+def metrics(request: Request) -> Response:
+    if not _may_read(request):
+        return Response(status_code=404)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

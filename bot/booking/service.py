@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.booking.calendar import closure_reason, offered_slot
 from bot.booking.models import Booking, ConsultationKind, Place, SlotSeat
 from bot.core.clock import now_tokyo, utcnow
+from bot.privacy import held
 from bot.reading import booking_number
 from bot.reading.contact import Contact, parse_contact
 
@@ -122,6 +123,8 @@ def create_booking(session: Session, request: BookingRequest) -> Booking:
     session.add(booking)
     session.flush()
     _claim_seat(session, booking)
+    if request.sender_id:
+        held.release(session, request.sender_id)  # the booking keeps the contact now
     return booking
 
 

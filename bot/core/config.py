@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     # Secret the gateway and the Rasa engine share: the gateway's channel into Rasa and Rasa's
     # calls to the action endpoint (bot/api/routes/engine.py) carry it; unset = the endpoint is closed.
     engine_token: SecretStr | None = None
+    # Bearer token for ``GET /metrics`` from elsewhere than this machine (a scraper); unset = loopback only.
+    metrics_token: SecretStr | None = None
     # LINE Messaging API channel: secrets under LINE's own names (no prefix); unset = LINE off.
     line_channel_secret: SecretStr | None = Field(default=None, validation_alias="LINE_CHANNEL_SECRET")
     line_channel_access_token: SecretStr | None = Field(
@@ -73,6 +75,11 @@ class Settings(BaseSettings):
         if self.env == "production" and self.clock_start is not None:
             raise ValueError("CHIZAI_CLOCK_START is for tests and evaluations; it is refused in production")
         return self
+
+    @property
+    def api_docs(self) -> bool:
+        """Whether the interactive API docs (/docs, /redoc, /openapi.json) are served: in development only."""
+        return self.env == "development"
 
     @property
     def widget_origin_list(self) -> list[str]:

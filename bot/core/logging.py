@@ -1,53 +1,37 @@
 """Logging that never writes a visitor's phone number or e-mail address, nor a token sent in a URL
-(Rasa sends the engine's secret to the action endpoint as ``?token=``)."""
+(Rasa sends the engine's secret to the action endpoint as ``?token=``).
+
+The whole formatted record is masked, its traceback included, with the one contact detector
+(bot/reading/contact.py); database errors carry no statement parameters (bot/core/db.py), so a
+failed insert does not write a visitor's name or words either.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 
-from bot.text.normalize import normalize
+from bot.reading.contact import mask_contacts
 
-# E-mail addresses, and Japanese phone numbers with or without separators
-# (03-1234-5678, 090 1234 5678, (03)1234-5678, 03(3832)3656, +81-90-...). Runs on NFKC text,
-# so full-width digits are caught too; the dashes visitors type (ー, −, ‐, ―) count as separators.
-# Booking numbers (letters first) are left alone.
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_DASH = "\\-‐‑‒–—―−ー"
-_SEP = f"[{_DASH} ]"
-_PHONE = re.compile(
-    rf"(?<![A-Za-z0-9{_DASH}])(?:\+?81{_SEP}?|\(?0)\d{{0,4}}\)?{_SEP}?\(?\d{{1,4}}\)?{_SEP}?\d{{3,4}}"
-    rf"(?![A-Za-z0-9{_DASH}])"
-)
-
-
-_URL_TOKEN = re.compile(r"([?&]token=)[^&\s\"']+")
+_URL_TOKEN = re.compile(r"([?&](?:token|key)=)[^&\s\"']+")
 
 
 def mask_pii(text: str) -> str:
-    """Replace e-mail addresses and phone numbers in ``text`` with placeholders."""
-    text = normalize(text)
-    text = _EMAIL.sub("[email]", text)
-    text = _URL_TOKEN.sub(r"\1[secret]", text)
-    return _PHONE.sub("[phone]", text)
+    """``text`` with phone numbers and e-mail addresses as placeholders and URL secrets hidden."""
+    return mask_contacts(_URL_TOKEN.sub(r"\1[secret]", text))
 
 
-class PiiMaskingFilter(logging.Filter):
-    """Masks the formatted message of every record that passes through."""
+class MaskingFormatter(logging.Formatter):
+    """Formats a record, then masks everything it wrote (message, arguments, traceback)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_pii(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_pii(super().format(record))
 
 
 def configure_logging(level: int = logging.INFO) -> None:
     """Log to stderr with PII masking on every handler."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(PiiMaskingFilter())
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

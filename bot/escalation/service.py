@@ -14,6 +14,7 @@ from bot.escalation import messages
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
 from bot.models import Conversation
+from bot.privacy import held
 from bot.reading.answers import wants_contact
 from bot.reading.clauses import carried
 from bot.reading.contact import Contact, parse_contact
@@ -73,6 +74,7 @@ def finish_handoff(
     if contact is not None:
         escalation.contact_name = name
         escalation.contact_phone, escalation.contact_email = contact.phone, contact.email
+        held.release(session, sender_id)  # the call-back keeps the contact now
     escalation.bot_paused = True
     _log(session, escalation, VISITOR, "contact_given" if contact else "contact_declined")
     return escalation

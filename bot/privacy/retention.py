@@ -27,6 +27,7 @@ from bot.core.db import rows_changed, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
 from bot.models import PURGED_TEXT, Conversation, Message
+from bot.privacy import held
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.staff import ratelimit
 from bot.staff.auth import forget_expired
@@ -121,6 +122,7 @@ def run_purge() -> PurgeResult:
         ratelimit.forget_before(session, utcnow() - LOGIN_ATTEMPTS_KEPT)
         forget_expired(session)
         drafts.forget_stale(session)  # forms left unfinished: their answers after a day
+        held.forget_stale(session)  # contacts typed in the chat that no record took, after a day
         result = PurgeResult(conversations, messages, escalations, bookings, rasa_conversations)
         session.add(AuditEntry(actor=PURGE_ACTOR, action="purge", detail=result.summary()))
         return result

@@ -14,6 +14,8 @@ from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.escalation import messages as handoff
 from bot.escalation.service import is_bot_paused, resume_bot
+from bot.privacy import held
+from bot.reading.contact import redact
 from bot.reading.requests import implied_intent
 from bot.services import transcript
 from bot.services.rasa_client import EngineUnavailable, RasaClient
@@ -49,11 +51,11 @@ class Assistant:
     async def reply(self, sender_id: str, channel: str, text: VisitorText) -> list[BotMessage]:
         """The bot's replies to ``text``; a polite message whenever something is down."""
         try:
-            message_id, held, implied = await to_thread.run_sync(_record, sender_id, channel, text)
+            message_id, shown, paused, implied = await to_thread.run_sync(_record, sender_id, channel, text)
         except SQLAlchemyError:
             logger.exception("could not record a message from %s", sender_id)
             return [bot_message(replies.STORE_UNAVAILABLE)]
-        if held:
+        if paused:
             messages = [handoff.paused()]
             await self._record_outcome(message_id, "held_for_staff", messages)
             return messages
@@ -61,7 +63,7 @@ class Assistant:
         status, intent = "answered", None
         try:
             async with self._turns.turn(sender_id):
-                turn = await self._rasa.send(sender_id, text.normalized, implied)
+                turn = await self._rasa.send(sender_id, shown, implied)
             messages, intent = _from_engine(turn.replies), turn.intent
         except (EngineUnavailable, TurnUnavailable) as error:
             logger.warning("engine unavailable for %s: %s", sender_id, error)
@@ -122,19 +124,24 @@ def _record_empty(sender_id: str, channel: str) -> tuple[int, bool]:
         return with_retries(work)
 
 
-def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, bool, str | None]:
-    """Store the visitor's message; whether the conversation is held for staff; the intent the
-    message implies.
+def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, str, bool, str | None]:
+    """Store the visitor's message, its contact details held apart (bot/privacy/held.py); the
+    text as the transcript and the engine see it (placeholders for the contacts); whether the
+    conversation is held for staff; the intent the message implies.
 
     Starting over (``/restart``) releases a held conversation so the bot answers again.
     """
+    redacted = redact(text.normalized)
+    shown = redacted.text if redacted.found else text.original
 
-    def work(session: Session) -> tuple[int, bool, str | None]:
-        message_id = transcript.add_visitor_message(session, sender_id, channel, text.original)
+    def work(session: Session) -> tuple[int, str, bool, str | None]:
+        message_id = transcript.add_visitor_message(session, sender_id, channel, shown)
+        held.hold(session, sender_id, message_id, redacted.found)
         if text.normalized == RESTART:
             resume_bot(session, sender_id)
-            return message_id, False, None
-        return message_id, is_bot_paused(session, sender_id), _implied(session, sender_id, text.normalized)
+            return message_id, redacted.text, False, None
+        implied = _implied(session, sender_id, text.normalized)
+        return message_id, redacted.text, is_bot_paused(session, sender_id), implied
 
     try:
         return with_retries(work)

@@ -50,7 +50,7 @@ class RasaClient:
 
     async def parse(self, text: str) -> dict[str, Any]:
         """NLU result for ``text`` (already normalised)."""
-        return await self._post("/model/parse", {"text": text})
+        return await self._post("/model/parse", {"text": text}, params=self._api_auth)
 
     async def send(self, sender_id: str, text: str, intent: str | None = None) -> EngineTurn:
         """Send a visitor message through the gateway's channel: the bot's replies and the intent.
@@ -64,7 +64,7 @@ class RasaClient:
     async def engine_ok(self) -> bool:
         """True when Rasa is up with a model loaded."""
         try:
-            status = await self._get("/status", timeout=self._settings.health_timeout_seconds)
+            status = await self._get("/status", self._settings.health_timeout_seconds, self._api_auth)
         except EngineUnavailable:
             return False
         return bool(status.get("model_file") or status.get("model_id"))
@@ -74,11 +74,24 @@ class RasaClient:
         token = self._settings.engine_token
         return {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
 
-    async def _post(self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
-        return await self._request("POST", path, payload, self._settings.rasa_timeout_seconds, headers)
+    @property
+    def _api_auth(self) -> dict[str, str]:
+        """Rasa's HTTP API (run with ``--auth-token``) takes the shared secret as ``?token=``."""
+        token = self._settings.engine_token
+        return {"token": token.get_secret_value()} if token else {}
 
-    async def _get(self, path: str, timeout: float | None = None) -> Any:
-        return await self._request("GET", path, None, timeout or self._settings.rasa_timeout_seconds)
+    async def _post(
+        self,
+        path: str,
+        payload: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Any:
+        timeout = self._settings.rasa_timeout_seconds
+        return await self._request("POST", path, payload, timeout, headers, params)
+
+    async def _get(self, path: str, timeout: float, params: dict[str, str]) -> Any:
+        return await self._request("GET", path, None, timeout, params=params)
 
     async def _request(
         self,
@@ -87,6 +100,7 @@ class RasaClient:
         payload: dict[str, Any] | None,
         timeout: float,
         headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
     ) -> Any:
         """The JSON answer of the next replica in turn; a replica that refuses the connection is
         skipped for the next one (the request never reached it, so nothing is done twice)."""
@@ -98,7 +112,7 @@ class RasaClient:
             base = self._replicas[(first + offset) % len(self._replicas)]
             try:
                 async with self._http.request(
-                    method, f"{base}{path}", json=payload, timeout=limit, headers=headers
+                    method, f"{base}{path}", json=payload, timeout=limit, headers=headers, params=params
                 ) as response:
                     response.raise_for_status()
                     return await response.json(content_type=None)

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.conversation import replies
+from bot.core.config import get_settings
 from bot.core.db import session_factory
 from bot.models import Message
 
@@ -116,6 +117,9 @@ def test_unknown_routes_use_the_error_shape(client):
     assert response.json()["error"]["code"] == "http_404"
 
 
-def test_metrics_count_requests(client):
+def test_metrics_count_requests(client, monkeypatch):
+    monkeypatch.setenv("CHIZAI_METRICS_TOKEN", "scraper-secret")
+    get_settings.cache_clear()
     client.get("/healthz")
-    assert 'chizai_requests_total{method="GET",route="/healthz",status="503"}' in client.get("/metrics").text
+    metrics = client.get("/metrics", headers={"Authorization": "Bearer scraper-secret"}).text
+    assert 'chizai_requests_total{method="GET",route="/healthz",status="503"}' in metrics

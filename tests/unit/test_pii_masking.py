@@ -1,8 +1,9 @@
 import logging
+import sys
 
 import pytest
 
-from bot.core.logging import PiiMaskingFilter, mask_pii
+from bot.core.logging import MaskingFormatter, mask_pii
 
 
 @pytest.mark.parametrize(
@@ -18,13 +19,13 @@ from bot.core.logging import PiiMaskingFilter, mask_pii
 )
 def test_phone_numbers_are_masked(text):
     masked = mask_pii(text)
-    assert "[phone]" in masked
+    assert "[電話番号]" in masked
     assert not any(run in masked for run in ("1234", "3832", "5678"))
 
 
 def test_email_addresses_are_masked_full_width_included():
-    assert mask_pii("taro@example.com へ") == "[email] へ"
-    assert mask_pii("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "[email]"
+    assert mask_pii("taro@example.com へ") == "[メールアドレス] へ"
+    assert mask_pii("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "[メールアドレス]"
 
 
 def test_booking_numbers_and_years_are_not_masked():
@@ -32,10 +33,16 @@ def test_booking_numbers_and_years_are_not_masked():
     assert mask_pii("2024年の助成") == "2024年の助成"
 
 
-def test_log_filter_masks_formatted_messages():
-    record = logging.LogRecord("t", logging.INFO, __file__, 1, "contact %s", ("090-1234-5678",), None)
-    PiiMaskingFilter().filter(record)
-    assert record.getMessage() == "contact [phone]"
+def test_the_log_formatter_masks_arguments_and_tracebacks():
+    try:
+        raise ValueError("could not store yamada@example.jp 090-1234-5678")
+    except ValueError:
+        error = sys.exc_info()
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "contact %s", ("03-3832-3656",), error)
+    line = MaskingFormatter("%(message)s").format(record)
+    assert line.startswith("contact [電話番号]")
+    assert "ValueError: could not store [メールアドレス] [電話番号]" in line
+    assert not any(run in line for run in ("yamada", "1234", "3832"))
 
 
 @pytest.mark.parametrize(
@@ -53,14 +60,14 @@ def test_log_filter_masks_formatted_messages():
 )
 def test_phone_numbers_in_the_forms_japanese_visitors_type_are_masked(text):
     masked = mask_pii(text)
-    assert "[phone]" in masked
+    assert "[電話番号]" in masked
     assert not any(run in masked for run in ("1234", "3832", "5678", "3656"))
 
 
 def test_e_mail_written_with_full_width_at_and_dots_is_masked():
     assert (
         mask_pii("メールはｙａｍａｄａ．ｔａｒｏ＋ｉｐ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐまで")
-        == "メールは[email]まで"
+        == "メールは[メールアドレス]まで"
     )
 
 

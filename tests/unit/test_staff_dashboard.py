@@ -189,7 +189,7 @@ def test_not_understood_messages_are_labelled_masked_and_exported_as_rasa_nlu_da
     data = yaml.safe_load(exported)
     assert data == {
         "version": "3.1",
-        "nlu": [{"intent": "ask_patent", "examples": "- [phone]に電話ほしい特許のやつ\n"}],
+        "nlu": [{"intent": "ask_patent", "examples": "- [電話番号]に電話ほしい特許のやつ\n"}],
     }
     assert "090" not in exported
 

@@ -5,13 +5,18 @@ rasa-sdk's ``ActionExecutor`` speaks the protocol; this route is its HTTP door, 
 answers of rasa-sdk's own endpoint (400 rejected, 404 unknown action, 449 domain missing).
 Rasa sends the shared secret as ``?token=`` (``action_endpoint.token`` in endpoints.yml); the
 logging filter keeps it out of log lines (bot/core/logging.py).
+
+The visitor's text reaches Rasa with its contact details as placeholders; while the action runs,
+they stand for the values the gateway holds for that message (bot/reading/contact.py ``holding``).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
+from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from rasa_sdk.executor import ActionExecutor
@@ -23,6 +28,9 @@ from rasa_sdk.interfaces import (
 
 from bot.api.deps import SettingsDep
 from bot.core.config import Settings, get_settings
+from bot.core.db import with_retries
+from bot.privacy import held
+from bot.reading.contact import EMAIL, PHONE, Kind, holding
 
 router = APIRouter(include_in_schema=False)
 PATH = "/engine/actions"
@@ -52,6 +60,17 @@ def _check_token(settings: Settings, token: str) -> None:
         raise HTTPException(403)
 
 
+async def _held_contacts(action_call: dict[str, Any]) -> list[tuple[Kind, str]]:
+    """The contacts the visitor's latest message stands for, read only when it holds a placeholder."""
+    tracker = action_call.get("tracker")
+    latest = tracker.get("latest_message") if isinstance(tracker, dict) else None
+    text = str(latest.get("text") or "") if isinstance(latest, dict) else ""
+    sender_id = tracker.get("sender_id") if isinstance(tracker, dict) else None
+    if not isinstance(sender_id, str) or (PHONE not in text and EMAIL not in text):
+        return []
+    return await to_thread.run_sync(with_retries, lambda session: held.latest(session, sender_id))
+
+
 @router.post(PATH)
 async def run_action(request: Request, settings: SettingsDep, token: str = "") -> JSONResponse:
     """Run the action Rasa asks for on the tracker it sends; the events and replies it made."""
@@ -66,7 +85,8 @@ async def run_action(request: Request, settings: SettingsDep, token: str = "") -
     if not isinstance(action_call, dict):
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
     try:
-        result = await EXECUTOR.run(action_call)
+        with holding(await _held_contacts(action_call)):
+            result = await EXECUTOR.run(action_call)
     except ActionExecutionRejection as rejection:
         return JSONResponse({"error": rejection.message, "action_name": rejection.action_name}, 400)
     except ActionNotFoundException as missing:

@@ -11,6 +11,7 @@ from bot.api.errors import error_response
 from bot.api.openapi import text_body
 from bot.conversation import replies
 from bot.core.config import get_settings
+from bot.reading.contact import redact
 from bot.services.rasa_client import EngineUnavailable
 from bot.services.visitor_input import InputError, check_text, read_json_object
 
@@ -46,7 +47,7 @@ async def parse(request: Request) -> JSONResponse:
         problem = error.problem
         return error_response(problem.status, problem.code, problem.message(settings.max_message_chars))
     try:
-        parsed = await rasa.parse(text.normalized)
+        parsed = await rasa.parse(redact(text.normalized).text)  # what the engine sees in a chat
     except EngineUnavailable:
         return error_response(503, "engine_unavailable", replies.ENGINE_UNAVAILABLE)
     return JSONResponse(_shape(text.original, parsed))
