@@ -19,9 +19,6 @@ def test_rasa_s_http_api_refuses_a_call_without_the_token(system):
 
 @pytest.mark.parametrize(("env", "served"), [("development", True), ("production", False)])
 def test_api_docs_only_in_development(settings_env, monkeypatch, env, served):
-    from fastapi.testclient import TestClient
-
-    from bot.api.app import create_app
 
     monkeypatch.setenv("CHIZAI_ENV", env)
     get_settings.cache_clear()
