@@ -61,6 +61,9 @@ def main() -> None:
             workers=args.workers,
             log_config=None,
             access_log=get_settings().access_log,
+            # The client address is the socket's, unless the request came through a named proxy.
+            proxy_headers=bool(get_settings().trusted_proxies),
+            forwarded_allow_ips=get_settings().trusted_proxies or "",
         )
         return
     migrate()

@@ -9,6 +9,8 @@ GATEWAY_PORT=${GATEWAY_PORT:-8000}
 # The engine and the gateway share a secret (the gateway's channel into Rasa, Rasa's action
 # calls); a fresh one each start unless the environment sets it.
 export CHIZAI_ENGINE_TOKEN=${CHIZAI_ENGINE_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
+# The key of the staff sign-in form's token (bot/staff/csrf.py), shared by every gateway worker.
+export CHIZAI_SECRET_KEY=${CHIZAI_SECRET_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')}
 export CHIZAI_GATEWAY_URL=${CHIZAI_GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
 export CHIZAI_PUBLIC_URL=${CHIZAI_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}
 GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}

@@ -34,6 +34,7 @@ class System:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)  # merged last into every service's env
     engine_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     clock_start: str | None = None  # ISO 8601 instant the gateway's clock starts at (None = real time)
     rest_channel: bool = False  # also open Rasa's own REST channel (make bench compares against it)
 
@@ -77,6 +78,7 @@ class System:
             "CHIZAI_GATEWAY_URL": self.gateway_url,
             "CHIZAI_PUBLIC_URL": self.gateway_url,
             "CHIZAI_ENGINE_TOKEN": self.engine_token,
+            "CHIZAI_SECRET_KEY": self.secret_key,
             **({"CHIZAI_CLOCK_START": self.clock_start} if self.clock_start else {}),
             **self.extra_env,
         }

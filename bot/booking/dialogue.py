@@ -531,8 +531,9 @@ CANCEL_FORM = "cancel_form"
 def check_cancel_contact(session: Session, sender_id: str, number: str, text: str) -> bool:
     """Whether number and contact match an open booking (the caller never says which failed);
     the contact is kept in the cancel form's draft, not in Rasa's slots."""
-    drafts.keep(session, sender_id, CANCEL_FORM, {"cancel_contact": text})
-    return find_booking(session, number, text) is not None
+    contact = parse_contact(text)  # a placeholder stands for the contact only in this turn
+    drafts.keep(session, sender_id, CANCEL_FORM, {"cancel_contact": str(contact) if contact else None})
+    return contact is not None and find_booking(session, number, str(contact)) is not None
 
 
 def own_booking(session: Session, sender_id: str) -> str | None:

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # Secret the gateway and the Rasa engine share: the gateway's channel into Rasa and Rasa's
     # calls to the action endpoint (bot/api/routes/engine.py) carry it; unset = the endpoint is closed.
     engine_token: SecretStr | None = None
+    # Key of the sign-in form's token (bot/staff/csrf.py); `make run` makes one; unset = per process.
+    secret_key: SecretStr | None = None
+    # Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated, as
+    # uvicorn's forwarded_allow_ips); unset = the client address is the socket's.
+    trusted_proxies: str = ""
     # Bearer token for ``GET /metrics`` from elsewhere than this machine (a scraper); unset = loopback only.
     metrics_token: SecretStr | None = None
     # LINE Messaging API channel: secrets under LINE's own names (no prefix); unset = LINE off.

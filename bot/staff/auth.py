@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
-from bot.core.db import rows_changed
+from bot.core.db import rows_changed, with_retries
 from bot.staff import csrf, ratelimit
 from bot.staff.models import ROLES, StaffSession, StaffUser
 from bot.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
@@ -89,31 +89,45 @@ def save_user(
     return user, created
 
 
-def authenticate(session: Session, email: str, password: str, ip: str) -> LoginResult:
-    """Check a sign-in; every attempt is recorded for the rate limit (so the caller must commit)."""
+def authenticate(email: str, password: str, ip: str) -> LoginResult:
+    """Check a sign-in. The attempt is recorded and committed first, so attempts made at once
+    cannot pass the rate limit together; the password check waits its turn (bot/staff/passwords.py)
+    and costs the same for an unknown account."""
     email = normalize_email(email)
-    if ratelimit.is_locked(session, email, ip):
-        ratelimit.record(session, email, ip, succeeded=False)
+    attempt = with_retries(lambda session: ratelimit.begin(session, email, ip))
+    if with_retries(lambda session: ratelimit.is_locked(session, email, ip, before=attempt)):
         return LoginResult(None, locked=True)
-    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
+    user = with_retries(lambda session: session.scalar(select(StaffUser).where(StaffUser.email == email)))
     if user is None or not user.active:
         spend_verify_time(password)
-        ratelimit.record(session, email, ip, succeeded=False)
         return LoginResult(None)
     if not verify_password(user.password_hash, password):
-        ratelimit.record(session, email, ip, succeeded=False)
         return LoginResult(None)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    ratelimit.record(session, email, ip, succeeded=True)
-    return LoginResult(user)
+
+    def succeed(session: Session) -> StaffUser:
+        ratelimit.succeeded(session, attempt)
+        signed_in = session.get_one(StaffUser, user.id)
+        if needs_rehash(signed_in.password_hash):
+            signed_in.password_hash = hash_password(password)
+        signed_in.last_login_at = utcnow()
+        return signed_in
+
+    return LoginResult(with_retries(succeed))
 
 
-def sign_in(session: Session, email: str, password: str, ip: str) -> tuple[str | None, bool]:
-    """A new session token when the sign-in succeeds (else ``None``), and whether it was locked."""
-    result = authenticate(session, email, password, ip)
-    return (start_session(session, result.user) if result.user else None), result.locked
+def sign_in(email: str, password: str, ip: str) -> tuple[str | None, bool]:
+    """A new session token when the sign-in succeeds (else ``None``), and whether it was locked.
+    Signing in ends the account's older sessions."""
+    result = authenticate(email, password, ip)
+    user = result.user
+    if user is None:
+        return None, result.locked
+
+    def new_session(session: Session) -> str:
+        end_user_sessions(session, user.id)
+        return start_session(session, user)
+
+    return with_retries(new_session), False
 
 
 def _digest(token: str) -> str:

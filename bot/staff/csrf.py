@@ -1,10 +1,16 @@
 """CSRF protection for every staff form: a synchronizer token per session (stored with the
-session row, sent back in a hidden field), and a double-submit cookie for the sign-in form."""
+session row, sent back in a hidden field); for the sign-in form, a pre-session cookie and a token
+bound to it by an HMAC with the gateway's secret key (a cookie and a token an attacker makes up
+do not match)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+from functools import lru_cache
+
+from bot.core.config import get_settings
 
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -25,6 +31,28 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
     if not expected or not given:
         return False
     return hmac.compare_digest(expected.encode(), given.encode())
+
+
+@lru_cache
+def _process_key() -> bytes:
+    """A key of this process's own, when no ``CHIZAI_SECRET_KEY`` is set (one worker only)."""
+    return secrets.token_bytes(32)
+
+
+def _key() -> bytes:
+    key = get_settings().secret_key
+    return key.get_secret_value().encode() if key else _process_key()
+
+
+def login_token(pre_session: str) -> str:
+    """The sign-in form's token for the pre-session in its cookie."""
+    return hmac.new(_key(), pre_session.encode(), hashlib.sha256).hexdigest()
+
+
+def check_login(pre_session: str | None, given: str | None) -> None:
+    """Raise CsrfRejected unless ``given`` is the token of this pre-session."""
+    if not pre_session or not tokens_match(login_token(pre_session), given):
+        raise CsrfRejected
 
 
 def check(expected: str | None, given: str | None) -> None:

@@ -1,27 +1,38 @@
-"""Staff passwords: argon2id hashes (argon2-cffi defaults), never the password itself."""
+"""Staff passwords: argon2id hashes (argon2-cffi defaults), never the password itself.
+
+Each hash takes 64 MiB for a moment: at most ``AT_ONCE`` run together and the rest wait their
+turn, so many sign-in attempts at once queue instead of exhausting the gateway's memory.
+"""
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable" against online attacks
+AT_ONCE = 2
 
 _hasher = PasswordHasher()
+_hashing = threading.BoundedSemaphore(AT_ONCE)
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` with a fresh salt."""
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when ``password`` matches ``password_hash`` (False for a wrong or unreadable hash)."""
     try:
-        return _hasher.verify(password_hash, password)
+        with _hashing:
+            return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -49,4 +60,6 @@ def password_problem(password: str) -> str | None:
         return f"パスワードは{MAX_LENGTH}文字以内にしてください。"
     if password.strip() != password or not password.strip():
         return "パスワードの先頭と末尾に空白は使えません。"
+    if zxcvbn(password)["score"] < MIN_STRENGTH:  # common, breached or patterned passwords
+        return "推測されやすいパスワードです。よく使われる語や並び、繰り返しを避けてください。"
     return None

@@ -2,6 +2,10 @@
 
 An account's failures count since its last successful sign-in; an address's failures count
 across accounts (password spraying). Attempts made while locked count as failures too.
+
+An attempt is recorded (as failed) and committed *before* its password is checked, and the limit
+counts the attempts recorded before it, in order: attempts made at once cannot all pass the check
+of a limit that none of them has reached yet.
 """
 
 from __future__ import annotations
@@ -41,23 +45,37 @@ def _failures(session: Session, since: datetime, *conditions) -> int:
     return session.scalar(query) or 0
 
 
-def is_locked(session: Session, email: str, ip: str, limits: Limits | None = None) -> bool:
-    """True while the account or the address has used up its failures in the window."""
+def is_locked(
+    session: Session, email: str, ip: str, limits: Limits | None = None, before: int | None = None
+) -> bool:
+    """True while the account or the address has used up its failures in the window (counting
+    only the attempts recorded before attempt ``before``, when given)."""
     limits = limits or Limits.from_settings()
     since = utcnow() - limits.window
+    earlier = (LoginAttempt.id < before,) if before is not None else ()
     last_success = session.scalar(
         select(func.max(LoginAttempt.attempted_at)).where(
             LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
         )
     )
     account_since = max(since, as_utc(last_success)) if last_success else since
-    if _failures(session, account_since, LoginAttempt.email == email) >= limits.per_account:
+    if _failures(session, account_since, LoginAttempt.email == email, *earlier) >= limits.per_account:
         return True
-    return _failures(session, since, LoginAttempt.ip == ip) >= limits.per_ip
+    return _failures(session, since, LoginAttempt.ip == ip, *earlier) >= limits.per_ip
 
 
-def record(session: Session, email: str, ip: str, succeeded: bool) -> None:
-    session.add(LoginAttempt(email=email, ip=ip, succeeded=succeeded, attempted_at=utcnow()))
+def begin(session: Session, email: str, ip: str) -> int:
+    """Record an attempt as failed until it succeeds; its id."""
+    attempt = LoginAttempt(email=email, ip=ip, succeeded=False, attempted_at=utcnow())
+    session.add(attempt)
+    session.flush()
+    return attempt.id
+
+
+def succeeded(session: Session, attempt_id: int) -> None:
+    attempt = session.get(LoginAttempt, attempt_id)
+    if attempt is not None:
+        attempt.succeeded = True
 
 
 def forget_before(session: Session, cutoff: datetime) -> int:

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+from bot.core.config import get_settings
 from bot.core.db import with_retries
 from bot.staff import csrf, timefmt
 from bot.staff.auth import SESSION_COOKIE, Forbidden, SignedIn, load_session, require_admin
@@ -34,6 +35,7 @@ POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_HEADERS = {
     "Content-Security-Policy": POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -161,8 +163,8 @@ async def _check_csrf(request: Request, signed_in: SignedIn | None) -> None:
     given = given if isinstance(given, str) else None
     if signed_in is not None:
         csrf.check(signed_in.csrf_token, given)
-    else:  # the sign-in form: double submit against its own cookie
-        csrf.check(request.cookies.get(csrf.LOGIN_COOKIE), given)
+    else:  # the sign-in form: its token is bound to its pre-session cookie
+        csrf.check_login(request.cookies.get(csrf.LOGIN_COOKIE), given)
 
 
 class StaffRoute(APIRoute):
@@ -198,6 +200,8 @@ class StaffRoute(APIRoute):
                 response = error_page(request, 503)
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
+            if get_settings().env == "production":  # served over HTTPS only, behind its proxy
+                response.headers.setdefault("Strict-Transport-Security", HSTS)
             response.headers.setdefault("Cache-Control", "no-store")
             return response
 

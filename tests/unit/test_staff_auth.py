@@ -65,11 +65,11 @@ def db(settings_env):
 
 def login(email: str, password: str, ip: str = "192.0.2.1"):
     """The signed-in account, or None; attempts are committed like the login page does."""
-    return with_retries(lambda s: authenticate(s, email, password, ip)).user
+    return authenticate(email, password, ip).user
 
 
 def locked(email: str, password: str, ip: str = "192.0.2.1") -> bool:
-    return with_retries(lambda s: authenticate(s, email, password, ip)).locked
+    return authenticate(email, password, ip).locked
 
 
 def test_sign_in_with_the_right_password_only_and_e_mail_case_does_not_matter(db):

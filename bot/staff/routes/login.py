@@ -24,16 +24,23 @@ LOCKED = (
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Cookies are ``Secure`` over HTTPS, and always in production (behind its TLS proxy)."""
+    return request.url.scheme == "https" or get_settings().env == "production"
 
 
 def _login_form(request: Request, next_path: str, error: str = "", email: str = "", status: int = 200):
-    """The sign-in page with a fresh double-submit token (its cookie lives only on this path)."""
-    token = csrf.new_token()
+    """The sign-in page with a fresh pre-session (its cookie lives only on this path) and its token."""
+    pre_session = csrf.new_token()
+    token = csrf.login_token(pre_session)
     context = {"next": next_path, "error": error, "email": email, "login_token": token}
     response = render(request, "login.html", context, status=status)
     response.set_cookie(
-        csrf.LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path=LOGIN_PATH
+        csrf.LOGIN_COOKIE,
+        pre_session,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path=LOGIN_PATH,
     )
     return response
 
@@ -53,7 +60,7 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     ip = request.client.host if request.client else "unknown"
-    token, locked = with_retries(lambda session: sign_in(session, email, password, ip))
+    token, locked = sign_in(email, password, ip)
     if token is None:
         minutes = get_settings().login_window_minutes
         message, status = (LOCKED.format(minutes=minutes), 429) if locked else (INVALID, 401)
