@@ -26,7 +26,9 @@ from bot.booking.service import (
     change_booking,
     create_booking,
     find_booking,
+    may_try_cancel,
     own_open_bookings,
+    record_cancel_try,
 )
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.clock import TOKYO, now_tokyo
@@ -526,14 +528,21 @@ def _place_name(session: Session, booking: Booking) -> str:
 
 
 CANCEL_FORM = "cancel_form"
+LIMITED = "limited"  # in the cancel form's draft: the hour's tries were used up
 
 
 def check_cancel_contact(session: Session, sender_id: str, number: str, text: str) -> bool:
     """Whether number and contact match an open booking (the caller never says which failed);
-    the contact is kept in the cancel form's draft, not in Rasa's slots."""
+    the contact is kept in the cancel form's draft, not in Rasa's slots. Past the hour's tries
+    (bot/booking/service.py ``may_try_cancel``) nothing matches, and the form ends saying so."""
     contact = parse_contact(text)  # a placeholder stands for the contact only in this turn
+    if not may_try_cancel(session, sender_id, number):
+        drafts.keep(session, sender_id, CANCEL_FORM, {"cancel_contact": None, LIMITED: "yes"})
+        return False
     drafts.keep(session, sender_id, CANCEL_FORM, {"cancel_contact": str(contact) if contact else None})
-    return contact is not None and find_booking(session, number, str(contact)) is not None
+    matched = contact is not None and find_booking(session, number, str(contact)) is not None
+    record_cancel_try(session, sender_id, number, matched)
+    return matched
 
 
 def own_booking(session: Session, sender_id: str) -> str | None:
@@ -612,9 +621,10 @@ def cancel_or_change(
     """Cancel, or move to ``new_slot``, the booking matching number and the contact given; the
     cancel form's draft is then forgotten."""
     booking = _cancelling(session, sender_id, number)
+    limited = drafts.answers(session, sender_id, CANCEL_FORM).get(LIMITED)
     drafts.discard(session, sender_id, CANCEL_FORM)
     if booking is None:
-        return [bot_message(say.NOT_FOUND, say.FALLBACK_BUTTONS)]
+        return [bot_message(say.TOO_MANY_CANCEL_TRIES if limited else say.NOT_FOUND, say.FALLBACK_BUTTONS)]
     if choice == "cancel":
         cancel_booking(session, booking)
         return [bot_message(say.cancelled(booking.number))]

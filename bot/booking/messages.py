@@ -7,6 +7,8 @@ from datetime import date, datetime
 from bot.booking.dates import Wanted
 from bot.booking.models import Booking, ConsultationKind, Place
 from bot.conversation.messages import BotMessage, Button, bot_message
+from bot.core.clock import now_tokyo
+from bot.core.config import get_settings
 
 WEEKDAYS = "月火水木金土日"
 FALLBACK_BUTTONS = [
@@ -84,16 +86,26 @@ _REFUSALS = {
     "too_many_open_bookings": (
         "同じ連絡先で、すでに複数のご予約があります。追加のご予約は、既存のご予約の変更またはキャンセル後にお願いします。"
     ),
+    "too_many_for_conversation": (
+        "このチャットから、すでに複数のご予約をいただいています。追加のご予約は、既存のご予約の変更またはキャンセル後にお願いします。"
+    ),
+    "too_far": "ご予約は{horizon_days}日先までの枠で承っています。もう少し近い日からお選びください。",
 }
+TOO_MANY_CANCEL_TRIES = (
+    "予約番号と連絡先の確認が続けて一致しなかったため、しばらくの間このチャットでは確認できません。"
+    "お手数ですが、時間をおいてからお試しいただくか、担当者にご相談ください。"
+)
 
 
 def slot_label(start: datetime) -> str:
-    """``12/3(木) 14:00``."""
-    return f"{start.month}/{start.day}({WEEKDAYS[start.weekday()]}) {start:%H:%M}"
+    """``12/3(木) 14:00``; ``2027/1/5(火) 10:00`` in another year than this one."""
+    return f"{day_label(start.date())} {start:%H:%M}"
 
 
 def day_label(day: date) -> str:
-    return f"{day.month}/{day.day}({WEEKDAYS[day.weekday()]})"
+    """``12/3(木)``; ``2027/1/5(火)`` in another year than this one."""
+    year = f"{day.year}/" if day.year != now_tokyo().year else ""
+    return f"{year}{day.month}/{day.day}({WEEKDAYS[day.weekday()]})"
 
 
 def fits(start: datetime, wanted: Wanted) -> bool:
@@ -123,7 +135,8 @@ def closed_day(day: date, reason: str) -> str:
 
 
 def refusal(code: str) -> str:
-    return _REFUSALS.get(code, _REFUSALS["no_such_slot"])
+    days = get_settings().booking_horizon_days
+    return _REFUSALS.get(code, _REFUSALS["no_such_slot"]).format(horizon_days=days)
 
 
 def summary(

@@ -87,3 +87,26 @@ class SlotSeat(Base):
     slot_start: Mapped[datetime] = mapped_column(DateTime)
     seat: Mapped[int] = mapped_column(Integer)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), unique=True)
+
+
+class BookingHolder(Base):
+    """A row per contact and per conversation that books: a booking locks its holders' rows
+    first, so two requests for the same holder are counted against its limit one after the other
+    (bot/booking/service.py). The key is a hash: no contact detail is kept here."""
+
+    __tablename__ = "booking_holders"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class CancelAttempt(Base):
+    """One check of a booking number with a contact, for the limit on guessing them."""
+
+    __tablename__ = "cancel_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)
+    number: Mapped[str] = mapped_column(String(16), index=True)
+    matched: Mapped[bool] = mapped_column(Boolean)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,25 +1,28 @@
 """Booking rules in one place: no double booking (a unique seat per slot, enforced by the
-database), nothing in the past or on a closed day, a cap on open bookings per contact,
-and cancel or change only with the booking number plus the contact given."""
+database), nothing in the past, on a closed day or beyond the booking horizon, a cap on open
+bookings per contact and per conversation (counted one request at a time: ``_lock_holders``),
+and cancel or change only with the booking number plus the contact given, a few tries an hour."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.booking.calendar import closure_reason, offered_slot
-from bot.booking.models import Booking, ConsultationKind, Place, SlotSeat
+from bot.booking.models import Booking, BookingHolder, CancelAttempt, ConsultationKind, Place, SlotSeat
 from bot.core.clock import now_tokyo, utcnow
+from bot.core.config import get_settings
+from bot.core.db import rows_changed
 from bot.privacy import held
 from bot.reading import booking_number
 from bot.reading.contact import Contact, parse_contact
-
-MAX_OPEN_BOOKINGS_PER_CONTACT = 2
 
 
 class BookingError(Exception):
@@ -57,6 +60,8 @@ def _check_slot(session: Session, kind_id: str, place_id: str, start: datetime) 
         raise BookingError("unknown_option")
     if start <= now_tokyo():
         raise BookingError("past")
+    if start > horizon():
+        raise BookingError("too_far")
     if closure_reason(session, start.date()):
         raise BookingError("closed_day")
     slot = offered_slot(session, start)
@@ -65,9 +70,57 @@ def _check_slot(session: Session, kind_id: str, place_id: str, start: datetime) 
     return slot.minutes
 
 
+def horizon() -> datetime:
+    """The last moment a booking may be made for (``CHIZAI_BOOKING_HORIZON_DAYS`` from now)."""
+    return now_tokyo() + timedelta(days=get_settings().booking_horizon_days)
+
+
 def may_book_more(session: Session, contact: Contact) -> bool:
     """Whether ``contact`` holds fewer open bookings than allowed (asked early in the form)."""
-    return _open_bookings_for(session, contact) < MAX_OPEN_BOOKINGS_PER_CONTACT
+    settings = get_settings()
+    return _open_bookings_for(session, contact) < settings.limit(settings.open_bookings_per_contact)
+
+
+def _may_book_more_here(session: Session, sender_id: str | None) -> bool:
+    """Whether the conversation holds fewer open bookings than allowed."""
+    if sender_id is None:
+        return True
+    settings = get_settings()
+    count = session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(Booking.sender_id == sender_id, Booking.status == "booked", Booking.slot_start > now_tokyo())
+    )
+    return (count or 0) < settings.limit(settings.open_bookings_per_sender)
+
+
+def _holder_keys(request: BookingRequest) -> list[str]:
+    holders = [
+        f"phone:{request.contact.phone}",
+        f"email:{request.contact.email}",
+        f"sender:{request.sender_id}",
+    ]
+    named = [h for h in holders if not h.endswith(":None")]
+    return sorted(hashlib.sha256(h.encode()).hexdigest() for h in named)
+
+
+def _lock_holders(session: Session, keys: Iterable[str]) -> None:
+    """Lock the holders' rows (in one order, so two requests never wait on each other): a second
+    request for the same contact or conversation waits until the first is committed, and then
+    counts its booking. A row lock on PostgreSQL; on SQLite, the write lock the update takes."""
+    for key in keys:
+        try:
+            with session.begin_nested():
+                session.add(BookingHolder(key=key))
+        except IntegrityError:
+            pass  # the holder has booked before
+        session.execute(update(BookingHolder).where(BookingHolder.key == key).values(touched_at=utcnow()))
+
+
+def forget_idle_holders(session: Session, now: datetime | None = None) -> int:
+    """Holders' rows are needed only while a booking is made: those idle for a day go."""
+    cutoff = (now or utcnow()) - timedelta(days=1)
+    return rows_changed(session.execute(delete(BookingHolder).where(BookingHolder.touched_at < cutoff)))
 
 
 def _open_bookings_for(session: Session, contact: Contact) -> int:
@@ -102,9 +155,12 @@ def _claim_seat(session: Session, booking: Booking) -> None:
 
 def create_booking(session: Session, request: BookingRequest) -> Booking:
     """Book a seat in the requested slot, or raise BookingError."""
+    _lock_holders(session, _holder_keys(request))
     minutes = _check_slot(session, request.kind_id, request.place_id, request.slot_start)
     if not may_book_more(session, request.contact):
         raise BookingError("too_many_open_bookings")
+    if not _may_book_more_here(session, request.sender_id):
+        raise BookingError("too_many_for_conversation")
     booking = Booking(
         number=new_number(),
         access_key=secrets.token_urlsafe(24),
@@ -140,6 +196,27 @@ def find_booking(session: Session, number: str, contact_text: str) -> Booking | 
     ):
         return booking
     return None
+
+
+def may_try_cancel(session: Session, sender_id: str, number: str) -> bool:
+    """Whether this conversation, and anyone for this booking number, has tries left this hour
+    to give a number with its contact (guessing them is slow)."""
+    settings = get_settings()
+    limit, since = settings.limit(settings.cancel_attempts_per_hour), utcnow() - timedelta(hours=1)
+    recent = select(func.count()).select_from(CancelAttempt).where(CancelAttempt.attempted_at >= since)
+    by_sender = session.scalar(recent.where(CancelAttempt.sender_id == sender_id)) or 0
+    by_number = session.scalar(recent.where(CancelAttempt.number == number)) or 0
+    return by_sender < limit and by_number < limit
+
+
+def record_cancel_try(session: Session, sender_id: str, number: str, matched: bool) -> None:
+    session.add(CancelAttempt(sender_id=sender_id, number=number, matched=matched))
+
+
+def forget_cancel_tries(session: Session, now: datetime | None = None) -> int:
+    """Tries older than a day are no longer counted: they go."""
+    cutoff = (now or utcnow()) - timedelta(days=1)
+    return rows_changed(session.execute(delete(CancelAttempt).where(CancelAttempt.attempted_at < cutoff)))
 
 
 def own_open_bookings(session: Session, sender_id: str, now: datetime) -> list[Booking]:

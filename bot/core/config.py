@@ -75,11 +75,28 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
 
+    # Public limits (bot/services/limits.py, docs/limits.md): what one visitor may do in a while.
+    turns_per_minute_per_sender: int = 20
+    turns_per_minute_per_address: int = 60
+    open_bookings_per_sender: int = 2
+    open_bookings_per_contact: int = 2
+    booking_horizon_days: int = 90
+    escalations_per_sender_per_hour: int = 3
+    cancel_attempts_per_hour: int = 5  # per booking number and per conversation
+    # Local benchmarks and evaluations only: every limit above x100. Refused in production.
+    relaxed_limits: bool = False
+
     @model_validator(mode="after")
     def _no_test_settings_in_production(self) -> Settings:
         if self.env == "production" and self.clock_start is not None:
             raise ValueError("CHIZAI_CLOCK_START is for tests and evaluations; it is refused in production")
+        if self.env == "production" and self.relaxed_limits:
+            raise ValueError("CHIZAI_RELAXED_LIMITS is for local benchmarks; it is refused in production")
         return self
+
+    def limit(self, value: int) -> int:
+        """A public limit as it applies (raised a hundredfold when limits are relaxed)."""
+        return value * 100 if self.relaxed_limits else value
 
     @property
     def api_docs(self) -> bool:

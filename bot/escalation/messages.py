@@ -37,5 +37,15 @@ def finished(escalation: Escalation) -> list[BotMessage]:
     return [bot_message(text, [RESTART_BUTTON])]
 
 
+TOO_OFTEN = (
+    "短い時間に何度も担当者へのおつなぎをご依頼いただいたため、このチャットからの受付をしばらく止めています。"
+    "お急ぎの場合は、秋葉原本部(電話 03-3832-3656)へお問い合わせください。"
+)
+
+
+def too_often() -> BotMessage:
+    return bot_message(TOO_OFTEN, [RESTART_BUTTON])
+
+
 def paused() -> BotMessage:
     return bot_message(PAUSED, [RESTART_BUTTON])

@@ -4,12 +4,14 @@ the bot paused until staff close it or the visitor starts over."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.messages import BotMessage
 from bot.core.clock import utcnow
+from bot.core.config import get_settings
 from bot.escalation import messages
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
@@ -101,6 +103,17 @@ def close_escalation(session: Session, escalation: Escalation, actor: str, resol
     _log(session, escalation, actor, "closed", resolution)
 
 
+def _opened_too_often(session: Session, sender_id: str) -> bool:
+    settings = get_settings()
+    since = utcnow() - timedelta(hours=1)
+    count = session.scalar(
+        select(func.count())
+        .select_from(Escalation)
+        .where(Escalation.sender_id == sender_id, Escalation.created_at >= since)
+    )
+    return (count or 0) >= settings.limit(settings.escalations_per_sender_per_hour)
+
+
 @dataclass(frozen=True)
 class Handoff:
     """What the visitor is told when the conversation goes to staff, and whether the contact
@@ -113,7 +126,10 @@ class Handoff:
 def hand_off(
     session: Session, sender_id: str, reason: str, text: str, before: list[BotMessage] | None = None
 ) -> Handoff:
-    """Open (or raise) the escalation; when contact was already settled, pause the bot now."""
+    """Open (or raise) the escalation; when contact was already settled, pause the bot now. A
+    conversation that has opened its hour's escalations is given the phone number instead."""
+    if _open_for(session, sender_id) is None and _opened_too_often(session, sender_id):
+        return Handoff([*(before or []), messages.too_often()], needs_contact=False)
     escalation = open_escalation(session, sender_id, reason, text or None)
     told = [*(before or []), *messages.opened(escalation)]
     if needs_contact(escalation):

@@ -20,7 +20,7 @@ from sqlalchemy import distinct, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.booking.service import purge_personal_data
+from bot.booking.service import forget_cancel_tries, forget_idle_holders, purge_personal_data
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.core.db import rows_changed, with_retries
@@ -123,6 +123,8 @@ def run_purge() -> PurgeResult:
         forget_expired(session)
         drafts.forget_stale(session)  # forms left unfinished: their answers after a day
         held.forget_stale(session)  # contacts typed in the chat that no record took, after a day
+        forget_idle_holders(session)  # booking limits: hashed holders and tries, after a day
+        forget_cancel_tries(session)
         result = PurgeResult(conversations, messages, escalations, bookings, rasa_conversations)
         session.add(AuditEntry(actor=PURGE_ACTOR, action="purge", detail=result.summary()))
         return result

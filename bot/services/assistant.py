@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
@@ -17,7 +18,7 @@ from bot.escalation.service import is_bot_paused, resume_bot
 from bot.privacy import held
 from bot.reading.contact import redact
 from bot.reading.requests import implied_intent
-from bot.services import transcript
+from bot.services import limits, transcript
 from bot.services.rasa_client import EngineUnavailable, RasaClient
 from bot.services.turn_locks import TurnLocks, TurnUnavailable
 from bot.services.visitor_input import Problem, VisitorText
@@ -47,23 +48,34 @@ class Assistant:
     def __init__(self, rasa: RasaClient, turns: TurnLocks) -> None:
         self._rasa = rasa
         self._turns = turns
+        self._addresses = limits.AddressWindow()
 
-    async def reply(self, sender_id: str, channel: str, text: VisitorText) -> list[BotMessage]:
-        """The bot's replies to ``text``; a polite message whenever something is down."""
+    async def reply(
+        self, sender_id: str, channel: str, text: VisitorText, address: str | None = None
+    ) -> list[BotMessage]:
+        """The bot's replies to ``text`` from a client ``address`` (none on LINE); a polite message
+        whenever something is down or the visitor sends too much too fast (bot/services/limits.py)."""
+        if not self._addresses.allows(address):
+            return [bot_message(replies.TOO_MANY_TURNS)]
         try:
-            message_id, shown, paused, implied = await to_thread.run_sync(_record, sender_id, channel, text)
+            recorded = await to_thread.run_sync(_record, sender_id, channel, text)
         except SQLAlchemyError:
             logger.exception("could not record a message from %s", sender_id)
             return [bot_message(replies.STORE_UNAVAILABLE)]
-        if paused:
-            messages = [handoff.paused()]
-            await self._record_outcome(message_id, "held_for_staff", messages)
-            return messages
+        message_id = recorded.message_id
+        if recorded.busy or recorded.paused:
+            status, held_reply = (
+                ("rate_limited", bot_message(replies.TOO_MANY_TURNS))
+                if recorded.busy
+                else ("held_for_staff", handoff.paused())
+            )
+            await self._record_outcome(message_id, status, [held_reply])
+            return [held_reply]
 
         status, intent = "answered", None
         try:
             async with self._turns.turn(sender_id):
-                turn = await self._rasa.send(sender_id, shown, implied)
+                turn = await self._rasa.send(sender_id, recorded.shown, recorded.implied)
             messages, intent = _from_engine(turn.replies), turn.intent
         except (EngineUnavailable, TurnUnavailable) as error:
             logger.warning("engine unavailable for %s: %s", sender_id, error)
@@ -124,24 +136,40 @@ def _record_empty(sender_id: str, channel: str) -> tuple[int, bool]:
         return with_retries(work)
 
 
-def _record(sender_id: str, channel: str, text: VisitorText) -> tuple[int, str, bool, str | None]:
-    """Store the visitor's message, its contact details held apart (bot/privacy/held.py); the
-    text as the transcript and the engine see it (placeholders for the contacts); whether the
-    conversation is held for staff; the intent the message implies.
+@dataclass(frozen=True)
+class Recorded:
+    """A visitor message as stored: its id; its text as the transcript and the engine see it
+    (placeholders for contacts); whether the conversation sends too fast, or is held for staff;
+    the intent the message implies."""
+
+    message_id: int
+    shown: str
+    busy: bool = False
+    paused: bool = False
+    implied: str | None = None
+
+
+def _record(sender_id: str, channel: str, text: VisitorText) -> Recorded:
+    """Store the visitor's message, its contact details held apart (bot/privacy/held.py).
 
     Starting over (``/restart``) releases a held conversation so the bot answers again.
     """
     redacted = redact(text.normalized)
-    shown = redacted.text if redacted.found else text.original
+    stored = redacted.text if redacted.found else text.original
 
-    def work(session: Session) -> tuple[int, str, bool, str | None]:
-        message_id = transcript.add_visitor_message(session, sender_id, channel, shown)
+    def work(session: Session) -> Recorded:
+        busy = limits.sender_is_busy(session, sender_id)
+        message_id = transcript.add_visitor_message(session, sender_id, channel, stored)
         held.hold(session, sender_id, message_id, redacted.found)
+        if busy:
+            return Recorded(message_id, redacted.text, busy=True)
         if text.normalized == RESTART:
             resume_bot(session, sender_id)
-            return message_id, redacted.text, False, None
-        implied = _implied(session, sender_id, text.normalized)
-        return message_id, redacted.text, is_bot_paused(session, sender_id), implied
+            return Recorded(message_id, redacted.text)
+        paused = is_bot_paused(session, sender_id)
+        return Recorded(
+            message_id, redacted.text, paused=paused, implied=_implied(session, sender_id, text.normalized)
+        )
 
     try:
         return with_retries(work)

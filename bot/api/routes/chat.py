@@ -39,5 +39,6 @@ async def chat(request: Request, assistant: AssistantDep, settings: SettingsDep)
             "sender_id": sender_id,
             "messages": await assistant.refuse(sender_id, "web", error.problem, limit),
         }
-    messages = await assistant.reply(sender_id, "web", text)
+    address = request.client.host if request.client else None
+    messages = await assistant.reply(sender_id, "web", text, address)
     return {"sender_id": sender_id, "messages": messages}
