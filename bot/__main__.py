@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 import uvicorn
 from sqlalchemy import select
@@ -52,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
 
     configure_logging()
+    os.umask(0o077)  # the databases it creates hold conversations: readable by this user only
     if args.command == "serve":
         uvicorn.run(
             "bot.api.app:create_app",

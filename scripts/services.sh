@@ -3,7 +3,10 @@
 # also runs Rasa's custom actions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The databases and logs hold conversations: readable by this user only (files 0600, folders 0700).
+umask 077
 mkdir -p var/run var/log
+chmod -R go-rwx var
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=$PWD SQLALCHEMY_SILENCE_UBER_WARNING=1
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
 # The engine and the gateway share a secret (the gateway's channel into Rasa, Rasa's action
@@ -20,6 +23,8 @@ start_one() {  # name, command...
   if [ -f "var/run/$name.pid" ] && kill -0 "$(cat "var/run/$name.pid")" 2>/dev/null; then
     echo "$name is already running"; return
   fi
+  # The previous run's log is kept as name.log.1 (the purge deletes it after CHIZAI_LOG_RETENTION_DAYS).
+  [ -f "var/log/$name.log" ] && mv -f "var/log/$name.log" "var/log/$name.log.1"
   setsid "$@" >"var/log/$name.log" 2>&1 < /dev/null &
   echo $! > "var/run/$name.pid"
 }

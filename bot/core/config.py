@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # Rasa's tracker store (endpoints.yml), purged with the transcripts; unset = not purged here.
     rasa_tracker_url: str | None = f"sqlite:///{ROOT / 'var' / 'rasa_tracker.db'}"
     purge_interval_hours: float = 24.0
+    # Where `make run` writes the services' logs (rotated at each start), and how long rotated logs stay.
+    log_dir: Path = ROOT / "var" / "log"
+    log_retention_days: int = 14
     # Staff sign-in: session lifetime, idle timeout, and failed attempts allowed per window.
     staff_session_hours: float = 12.0
     staff_idle_minutes: int = 120
@@ -75,7 +78,7 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
 
-    # Public limits (bot/services/limits.py, docs/limits.md): what one visitor may do in a while.
+    # Public limits (bot/services/limits.py, docs/privacy.md): what one visitor may do in a while.
     turns_per_minute_per_sender: int = 20
     turns_per_minute_per_address: int = 60
     open_bookings_per_sender: int = 2

@@ -1,6 +1,8 @@
-"""Rasa's tracker store keeps every event of a conversation, the visitor's words and the booking
-form's contact details included. Conversations idle past the transcript retention period are
-deleted from it, as their texts are purged from the gateway's store.
+"""Rasa's tracker store keeps every event of a conversation (the visitor's words, with contact
+details as placeholders). Conversations idle past the transcript retention period are deleted
+from it, as their texts are purged from the gateway's store; of a visitor who keeps coming back,
+the events older than the period go too, but only those before the sender's last
+``session_started``: Rasa reads the current session whole, so nothing inside it is deleted.
 
 Rasa's SQL tracker store has one ``events`` table (``sender_id``, ``timestamp`` in epoch
 seconds, ...), the same on SQLite and PostgreSQL; a visitor who comes back later simply starts a
@@ -15,12 +17,22 @@ from pathlib import Path
 from sqlalchemy import column, create_engine, delete, func, inspect, select, table
 from sqlalchemy.engine import make_url
 
-EVENTS = table("events", column("sender_id"), column("timestamp"))
+EVENTS = table("events", column("id"), column("sender_id"), column("type_name"), column("timestamp"))
 
 
 def _missing_sqlite_file(url: str) -> bool:
     parsed = make_url(url)
     return parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").exists()
+
+
+def _current_session():
+    """The id of the sender's last ``session_started`` event (the start of the session Rasa reads)."""
+    started = EVENTS.alias("started")
+    return (
+        select(func.max(started.c.id))
+        .where(started.c.sender_id == EVENTS.c.sender_id, started.c.type_name == "session_started")
+        .scalar_subquery()
+    )
 
 
 def purge_rasa_trackers(url: str, retention_days: int) -> int:
@@ -40,6 +52,9 @@ def purge_rasa_trackers(url: str, retention_days: int) -> int:
             )
             count = connection.scalar(select(func.count()).select_from(idle.subquery()))
             connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(idle)))
+            connection.execute(
+                delete(EVENTS).where(EVENTS.c.timestamp < cutoff, EVENTS.c.id < _current_session())
+            )
             return count or 0
     finally:
         engine.dispose()

@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from anyio import to_thread
-from sqlalchemy import distinct, func, or_, select, update
+from sqlalchemy import and_, delete, distinct, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -26,7 +28,7 @@ from bot.core.config import get_settings
 from bot.core.db import rows_changed, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
-from bot.models import PURGED_TEXT, Conversation, Message
+from bot.models import PURGED_TEXT, Conversation, LineEvent, LineFollower, Message
 from bot.privacy import held
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.staff import ratelimit
@@ -37,6 +39,11 @@ logger = logging.getLogger(__name__)
 
 PURGE_ACTOR = "system:purge"
 LOGIN_ATTEMPTS_KEPT = timedelta(days=30)
+# LINE redelivers a webhook within hours; an event id is kept a week to recognise it.
+LINE_EVENTS_KEPT = timedelta(days=7)
+# A LINE user with no row follows the account: a row is kept for an unfollow (nothing is sent
+# to them), and a follow only a day, against an earlier event delivered late.
+LINE_FOLLOWS_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,15 @@ class PurgeResult:
     escalations: int
     bookings: int
     rasa_conversations: int = 0
+    line_users: int = 0
+    log_files: int = 0
 
     def summary(self) -> str:
         return (
             f"conversations={self.conversations} messages={self.messages} "
             f"escalations={self.escalations} bookings={self.bookings} "
-            f"rasa_conversations={self.rasa_conversations}"
+            f"rasa_conversations={self.rasa_conversations} line_users={self.line_users} "
+            f"log_files={self.log_files}"
         )
 
 
@@ -106,6 +116,32 @@ def purge_transcripts(session: Session, retention_days: int) -> tuple[int, int, 
     return conversations, messages or 0, len(escalation_ids)
 
 
+def purge_line(session: Session, retention_days: int) -> int:
+    """Forget LINE webhook ids past a week, follows past a day and unfollows past the transcript
+    retention period; returns how many LINE user ids were forgotten."""
+    now = utcnow()
+    session.execute(delete(LineEvent).where(LineEvent.received_at < now - LINE_EVENTS_KEPT))
+    forgotten = session.execute(
+        delete(LineFollower).where(
+            or_(
+                and_(LineFollower.following.is_(True), LineFollower.updated_at < now - LINE_FOLLOWS_KEPT),
+                LineFollower.updated_at < now - timedelta(days=retention_days),
+            )
+        )
+    )
+    return rows_changed(forgotten)
+
+
+def purge_logs(folder: Path, retention_days: int) -> int:
+    """Delete the rotated log files (``gateway.log.1``, …) older than ``retention_days``; the live
+    ones are masked as they are written (bot/core/logging.py) and rotated at each start."""
+    cutoff = time.time() - retention_days * 86400
+    old = [path for path in folder.glob("*.log.*") if path.stat().st_mtime < cutoff]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)
+
+
 def _has_notes():
     return Escalation.id.in_(select(EscalationEvent.escalation_id).where(EscalationEvent.note.is_not(None)))
 
@@ -121,11 +157,15 @@ def run_purge() -> PurgeResult:
         bookings = purge_personal_data(session, settings.booking_retention_days)
         ratelimit.forget_before(session, utcnow() - LOGIN_ATTEMPTS_KEPT)
         forget_expired(session)
+        line_users = purge_line(session, settings.transcript_retention_days)
         drafts.forget_stale(session)  # forms left unfinished: their answers after a day
         held.forget_stale(session)  # contacts typed in the chat that no record took, after a day
         forget_idle_holders(session)  # booking limits: hashed holders and tries, after a day
         forget_cancel_tries(session)
-        result = PurgeResult(conversations, messages, escalations, bookings, rasa_conversations)
+        logs = purge_logs(settings.log_dir, settings.log_retention_days)
+        result = PurgeResult(
+            conversations, messages, escalations, bookings, rasa_conversations, line_users, logs
+        )
         session.add(AuditEntry(actor=PURGE_ACTOR, action="purge", detail=result.summary()))
         return result
 

@@ -4,7 +4,7 @@ A conversation's turns are counted in the transcript, so every gateway worker se
 count. A client address is counted by each worker in memory (the limit applies per worker);
 loopback is not counted, since a reverse proxy on this machine not named in
 ``CHIZAI_TRUSTED_PROXIES`` would make every visitor one address. LINE is limited per user id
-only: every LINE call comes from LINE's servers. Defaults and reasons: docs/limits.md.
+only: every LINE call comes from LINE's servers. Defaults and reasons: docs/privacy.md.
 """
 
 from __future__ import annotations

@@ -238,3 +238,22 @@ def test_a_conversation_idle_past_retention_leaves_rasas_tracker_store_on_postgr
     assert purge_rasa_trackers(system.tracker_url, 90) == 1  # the other tests' conversations stay
     assert rasa_user_events(system, sender) == 0
     assert PATENT_ANSWER in " ".join(chat(gateway, PATENT_TERM, sender))
+
+
+def test_one_contact_booking_four_slots_at_once_on_postgresql_gets_no_more_than_its_cap(system):
+    """A check-then-insert let one contact book 4 of 4 slots at once on PostgreSQL (3 of 3 trials)."""
+    engine = sqlalchemy.create_engine(system.database_url)
+    try:
+        with Session(engine) as session:
+            slots = free_slots(session, "akihabara", "general", now_tokyo(), limit=6)[-4:]
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = list(
+                pool.map(lambda s: submit_booking(system, s.start.isoformat(), "090-5151-7272"), slots)
+            )
+        with Session(engine) as session:
+            held = session.scalars(
+                sqlalchemy.select(Booking).where(Booking.phone == "090-5151-7272", Booking.status == "booked")
+            ).all()
+        assert outcomes.count(True) == len(held) == 2
+    finally:
+        engine.dispose()

@@ -107,3 +107,8 @@ def test_rasa_s_tracker_store_holds_no_contact(system, conversations):
 def test_no_log_holds_a_contact(system, conversations):
     for log in system.workdir.glob("*.log"):
         assert traces_in(log.read_text("utf-8", "replace")) == [], log.name
+
+
+def test_the_gateway_s_database_is_readable_by_its_user_only(system, conversations):
+    database = Path(system.database_url.removeprefix("sqlite:///"))
+    assert database.stat().st_mode & 0o077 == 0

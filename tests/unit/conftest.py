@@ -29,6 +29,7 @@ def settings_env(tmp_path, monkeypatch) -> Iterator[None]:
     # No scheduled purge in the app's lifespan: its worker thread would outlive the test and read the
     # settings of the next one (tests/unit/test_retention.py runs the purge itself).
     monkeypatch.setenv("CHIZAI_PURGE_INTERVAL_HOURS", "0")
+    monkeypatch.setenv("CHIZAI_LOG_DIR", str(tmp_path / "log"))
     get_settings.cache_clear()
     db.get_engine.cache_clear()
     clock.reset()

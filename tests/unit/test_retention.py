@@ -4,6 +4,8 @@
 import asyncio
 import json
 import logging
+import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
-from bot.models import Conversation, Message
+from bot.models import Conversation, LineEvent, LineFollower, Message
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.privacy.retention import PURGED_TEXT, purge_transcripts, run_purge, scheduled_purge
 from bot.staff.models import AuditEntry
@@ -124,7 +126,9 @@ def test_the_purge_command_purges_transcripts_and_logs_what_it_did(store, caplog
     with session_factory()() as session:
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "purge"))
     assert entry.actor == "system:purge"
-    assert entry.detail == "conversations=1 messages=2 escalations=1 bookings=0 rasa_conversations=0"
+    assert entry.detail == (
+        "conversations=1 messages=2 escalations=1 bookings=0 rasa_conversations=0 line_users=0 log_files=0"
+    )
 
 
 def test_the_gateway_runs_the_purge_when_it_starts_and_then_daily(store, monkeypatch):
@@ -206,3 +210,61 @@ def test_the_purge_covers_rasas_tracker_store_and_says_so(store, tmp_path, monke
     get_settings.cache_clear()
     assert run_purge().rasa_conversations == 1
     assert senders_in(url) == {"web-recent"}
+
+
+def test_a_returning_visitor_s_old_sessions_go_but_never_the_current_one(tmp_path):
+    url = rasa_tracker_store(tmp_path / "tracker.db", {})
+    engine = create_engine(url)
+    old, now = (utcnow() - OLD).timestamp(), utcnow().timestamp()
+    events = [
+        ("session_started", old),
+        ("user", old),
+        ("session_started", old + 1),
+        ("user", old + 2),
+        ("user", now),
+    ]
+    with engine.begin() as connection:
+        for kind, at in events:
+            connection.execute(
+                text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('web-back', :k, :t, '{}')"
+                ),
+                {"k": kind, "t": at},
+            )
+    assert purge_rasa_trackers(url, 90) == 0  # the visitor is still here
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT type_name, timestamp FROM events ORDER BY id")).all()
+    engine.dispose()
+    assert kept == events[2:]  # the current session, begun past the period, stays whole
+
+
+def test_line_ids_and_events_are_forgotten_when_no_longer_needed(store):
+    now = utcnow()
+    with session_factory().begin() as session:
+        session.add_all(
+            [
+                LineEvent(webhook_event_id="old", received_at=now - timedelta(days=8)),
+                LineEvent(webhook_event_id="new", received_at=now - timedelta(hours=1)),
+                LineFollower(user_id="U-follows", following=True, updated_at=now - timedelta(days=2)),
+                LineFollower(user_id="U-just-followed", following=True, updated_at=now - timedelta(hours=1)),
+                LineFollower(user_id="U-left", following=False, updated_at=now - timedelta(days=10)),
+                LineFollower(user_id="U-left-long-ago", following=False, updated_at=now - OLD),
+            ]
+        )
+    assert run_purge().line_users == 2
+    with session_factory()() as session:
+        assert set(session.scalars(select(LineEvent.webhook_event_id))) == {"new"}
+        assert set(session.scalars(select(LineFollower.user_id))) == {"U-just-followed", "U-left"}
+
+
+def test_rotated_logs_past_their_period_are_deleted(store):
+    folder = get_settings().log_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    old, recent, live = folder / "gateway.log.1", folder / "rasa.log.1", folder / "gateway.log"
+    for path in (old, recent, live):
+        path.write_text("x")
+    stale = time.time() - 15 * 86400
+    os.utime(old, (stale, stale))
+    os.utime(live, (stale, stale))
+    assert run_purge().log_files == 1
+    assert not old.exists() and recent.exists() and live.exists()
