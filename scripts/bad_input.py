@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.api.routes.line import MAX_WEBHOOK_BYTES  # noqa: E402
 from bot.channels.line import signature_of  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
+from bot.text.normalize import has_content, normalize  # noqa: E402
 from scripts.scaled import scratch_scaled_system  # noqa: E402
 from scripts.system import System  # noqa: E402
 from tests.line.stand_in import LineApiStandIn  # noqa: E402
@@ -45,6 +47,7 @@ from tests.line.stand_in import LineApiStandIn  # noqa: E402
 LINE_SECRET = "bad-input-channel-secret-0123456"
 LINE_TOKEN = "bad-input-access-token"
 REPLY_WAIT_SECONDS = 120
+MAX_CHARS = Settings().max_message_chars
 
 # --- the texts: (name, text, whether the gateway should accept and record it) ------------------
 
@@ -156,6 +159,16 @@ BAD_BODIES: list[tuple[str, bytes]] = [
 ]
 
 
+EMPTY_BODIES = frozenset({"empty object", "text as null"})
+
+
+def _records(text: str, usable: bool) -> int:
+    """Visitor messages a text should leave in the transcript: one when usable, and one when it
+    is empty (recorded as such: a run of empty messages gets a shorter answer); none when too long."""
+    empty = len(text) <= MAX_CHARS and not has_content(normalize(text))
+    return int(usable or empty)
+
+
 def _chat_sender() -> str:
     return f"web-bad-{uuid.uuid4().hex}"
 
@@ -171,12 +184,13 @@ def web_cases() -> list[Case]:
     for name, text, usable in TEXTS:
         sender = _chat_sender()
         body = _json({"sender_id": sender, "text": text})
-        cases.append(Case("chat", name, body, JSON, records=int(usable), key=sender))
+        cases.append(Case("chat", name, body, JSON, records=_records(text, usable), key=sender))
         cases.append(
             Case("parse", name, _json({"text": text}), JSON, statuses=(200,) if usable else PARSE_REFUSED)
         )
     for name, body in BAD_BODIES:
-        cases.append(Case("chat", name, body, JSON))
+        # No text at all is an empty message, recorded under the sender id the answer carries.
+        cases.append(Case("chat", name, body, JSON, records=int(name in EMPTY_BODIES)))
         cases.append(Case("parse", name, body, JSON, statuses=PARSE_REFUSED))
 
     valid = "特許の期間は？"
@@ -323,7 +337,8 @@ def line_cases(secret: str) -> list[Case]:
         user = _user()
         event = line_text_event(user, text)
         too_big = len(webhook_body(event)) > MAX_WEBHOOK_BYTES  # 1,000,000 kana: refused whole
-        answered(name, user, [event], int(usable and not too_big), statuses=(413,) if too_big else (200,))
+        recorded = 0 if too_big else _records(text, usable)
+        answered(name, user, [event], recorded, statuses=(413,) if too_big else (200,))
     for name, data, usable in [
         ("postback empty", "", False),
         ("postback surrogate", "\ud800", False),
@@ -333,7 +348,7 @@ def line_cases(secret: str) -> list[Case]:
         ("postback 3000 chars", "/" + "x" * 2999, False),
     ]:
         user = _user()
-        answered(name, user, [_line_event("postback", user, postback={"data": data})], int(usable))
+        answered(name, user, [_line_event("postback", user, postback={"data": data})], _records(data, usable))
     user = _user()
     answered(
         "ten texts in one call", user, [line_text_event(user, f"特許の期間は？{i}") for i in range(10)], 10
