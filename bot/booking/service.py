@@ -231,9 +231,11 @@ def own_open_bookings(session: Session, sender_id: str, now: datetime) -> list[B
 
 
 def cancel_booking(session: Session, booking: Booking) -> None:
-    """Cancel and free the seat."""
+    """Cancel and free the seat; the booking's personal fields go at once (its number, slot and
+    status stay, for staff and the visitor's confirmation)."""
     booking.status = "cancelled"
     session.execute(delete(SlotSeat).where(SlotSeat.booking_id == booking.id))
+    _forget_personal_fields(booking)
 
 
 def change_booking(session: Session, booking: Booking, new_start: datetime) -> Booking:
@@ -256,8 +258,12 @@ def purge_personal_data(session: Session, retention_days: int) -> int:
     )
     count = 0
     for booking in bookings:
-        booking.company = booking.person_name = booking.phone = booking.email = None
-        booking.description = booking.sender_id = None
-        booking.purged_at = utcnow()
+        _forget_personal_fields(booking)
         count += 1
     return count
+
+
+def _forget_personal_fields(booking: Booking) -> None:
+    booking.company = booking.person_name = booking.phone = booking.email = None
+    booking.description = booking.sender_id = None
+    booking.purged_at = utcnow()

@@ -59,8 +59,10 @@ from bot.conversation import replies
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.models import LineEvent, LineFollower
+from bot.privacy.forget import FORGET_UNAVAILABLE, FORGOTTEN, asks_to_forget, forget_everywhere
 from bot.services.assistant import Assistant
 from bot.services.visitor_input import InputError, check_text
+from bot.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -431,7 +433,15 @@ class LineChannel:
         return [bot_message(UNSUPPORTED.format(kind=kind), replies.NEXT_STEP_BUTTONS)]
 
     async def _ask(self, user_id: str, text: str) -> list[BotMessage]:
-        """The assistant's answer, after the same input checks as the web chat."""
+        """The assistant's answer, after the same input checks as the web chat; the keyword
+        「会話を削除」 deletes the conversation instead (bot/privacy/forget.py)."""
+        if asks_to_forget(normalize(text)):
+            try:
+                await to_thread.run_sync(forget_everywhere, user_id)
+            except SQLAlchemyError:
+                logger.exception("could not delete the conversation of a LINE user")
+                return [bot_message(FORGET_UNAVAILABLE)]
+            return [bot_message(FORGOTTEN)]
         try:
             visitor_text = check_text(text, self._max_chars)
         except InputError as error:

@@ -35,6 +35,19 @@ def _current_session():
     )
 
 
+def forget_rasa_tracker(url: str, sender_id: str) -> None:
+    """Delete every event of one sender (a visitor deleting their conversation)."""
+    if _missing_sqlite_file(url):
+        return
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).has_table("events"):
+                connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
+    finally:
+        engine.dispose()
+
+
 def purge_rasa_trackers(url: str, retention_days: int) -> int:
     """Delete the conversations whose last event is older than ``retention_days``; returns how many."""
     if _missing_sqlite_file(url):  # Rasa has not written a tracker yet

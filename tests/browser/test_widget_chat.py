@@ -117,3 +117,34 @@ def test_the_demo_page_and_a_conversation_leave_no_console_error(browser, system
         assert errors == []
     finally:
         context.close()
+
+
+def test_a_visitor_deletes_their_conversation_and_starts_afresh(widget, system):
+    widget.open()
+    widget.send(QUESTION)
+    widget.expect_bot_reply(1, "出願日から20年")
+    sender = widget.sender_id()
+    notice = widget.root.locator(".notice")
+    expect(notice.get_by_role("link", name="詳しくはこちら")).to_have_attribute(
+        "href", f"{system.gateway_url}/privacy"
+    )
+
+    notice.get_by_role("button", name="この会話を削除").click()
+    notice.get_by_role("button", name="やめる").click()  # a second thought keeps everything
+    expect(widget.visitor).to_have_text([QUESTION])
+    notice.get_by_role("button", name="この会話を削除").click()
+    notice.get_by_role("button", name="削除する").click()
+
+    expect(widget.bot).to_have_text(["この会話の記録を削除しました。ご利用ありがとうございました。"])
+    expect(widget.visitor).to_have_count(0)
+    assert widget.sender_id() is None
+    gone = httpx.get(f"{system.gateway_url}/api/chat/history", params={"sender_id": sender})
+    assert gone.json()["messages"] == []
+    widget.page.reload()
+    widget.open()
+    expect(widget.visitor).to_have_count(0)
+    widget.send(QUESTION)
+    widget.expect_bot_reply(1, "出願日から20年")
+    assert widget.sender_id() not in (None, sender)
+    privacy = httpx.get(f"{system.gateway_url}/privacy")
+    assert privacy.status_code == 200 and "保存する期間" in privacy.text and "90日" in privacy.text

@@ -270,3 +270,18 @@ def test_a_five_turn_conversation_gets_five_answers(webhook, line_api):
         answered.append(reply.body["replyToken"])
     assert len(set(answered)) == 5
     assert line_api.calls("push", to=user) == []
+
+
+def test_the_keyword_deletes_the_users_conversation(system, webhook, line_api):
+    user = new_user()
+    ask(webhook, line_api, user, "商標の登録にかかる期間は？")
+    reply = ask(webhook, line_api, user, "会話を削除")
+    assert reply.texts == ["この会話の記録を削除しました。ご利用ありがとうございました。"]
+    with sqlite3.connect(system.database_url.removeprefix("sqlite:///")) as db:
+        kept = db.execute(
+            "SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.sender_id = ?",
+            (user,),
+        ).fetchone()
+    assert kept == (0,)
+    with sqlite3.connect(system.tracker_path) as tracker:
+        assert tracker.execute("SELECT count(*) FROM events WHERE sender_id = ?", (user,)).fetchone() == (0,)

@@ -7,19 +7,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from anyio import to_thread
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.api.errors import error_response
 from bot.api.routes.chat import _SENDER_ID as SENDER_ID_PATTERN
+from bot.conversation.messages import bot_message
+from bot.core.config import get_settings
+from bot.privacy.forget import FORGET_UNAVAILABLE, FORGOTTEN, forget_everywhere
 from bot.services import transcript
+from bot.services.visitor_input import InputError, read_json_object
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
 
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(STATIC.parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
 WIDGET_CACHE = "public, max-age=300"
 # The demo page runs no inline script; the widget adds its own <style> inside its shadow root.
 DEMO_POLICY = (
@@ -38,6 +48,17 @@ async def demo_page() -> FileResponse:
     """A demo page of the center's website with the widget on it."""
     headers = {"Cache-Control": WIDGET_CACHE, "Content-Security-Policy": DEMO_POLICY}
     return FileResponse(STATIC / "demo.html", media_type="text/html; charset=utf-8", headers=headers)
+
+
+@router.get("/privacy", include_in_schema=False)
+async def privacy_notice() -> HTMLResponse:
+    """What the chat keeps, why and how long (linked from the widget), with today's settings."""
+    settings = get_settings()
+    page = TEMPLATES.get_template("privacy.html").render(
+        transcript_days=settings.transcript_retention_days, booking_days=settings.booking_retention_days
+    )
+    headers = {"Cache-Control": WIDGET_CACHE, "Content-Security-Policy": DEMO_POLICY}
+    return HTMLResponse(page, headers=headers)
 
 
 @router.get("/widget.js", include_in_schema=False)
@@ -60,6 +81,25 @@ def _web_history(sender_id: str) -> list[dict[str, Any]]:
     if not sender_id.startswith(WEB_PREFIX):
         return []
     return [{**turn, "created_at": _as_utc(turn["created_at"])} for turn in transcript.transcript(sender_id)]
+
+
+@router.post("/api/chat/forget")
+async def forget_chat(request: Request) -> JSONResponse:
+    """The visitor deletes their own conversation (the widget's 「この会話を削除」): 200 with a
+    message, and the widget starts a new conversation."""
+    try:
+        body = await read_json_object(request, get_settings().max_body_bytes)
+    except InputError:
+        body = {}
+    sender_id = body.get("sender_id")
+    if not isinstance(sender_id, str) or not SENDER_ID_PATTERN.fullmatch(sender_id):
+        return error_response(400, "invalid_sender_id", INVALID_SENDER)
+    try:
+        await to_thread.run_sync(forget_everywhere, sender_id)
+    except SQLAlchemyError:
+        logger.exception("could not delete the conversation of %s", sender_id)
+        return error_response(503, "forget_unavailable", FORGET_UNAVAILABLE)
+    return JSONResponse({"sender_id": sender_id, "messages": [bot_message(FORGOTTEN)]})
 
 
 @router.get("/api/chat/history")

@@ -33,6 +33,11 @@
       "ご質問にお答えし、サービスを改善するため、このチャットのやり取りは記録されます。" +
       "お名前・電話番号・メールアドレスなどの個人情報や、公開前の発明・デザインの詳しい内容は、" +
       "こちらからお尋ねした場合を除き、入力しないでください。",
+    privacyMore: "詳しくはこちら",
+    forget: "この会話を削除",
+    forgetConfirm: "この会話の記録を削除します。元に戻せません。よろしいですか。",
+    forgetYes: "削除する",
+    forgetNo: "やめる",
     startersLabel: "よくあるご用件",
     logLabel: "会話の履歴",
     choicesLabel: "選択肢",
@@ -49,6 +54,7 @@
     retryNow: "今すぐ再接続",
     failed: "申し訳ありません。メッセージをお送りできませんでした。お手数ですが、もう一度お試しください。",
     newTab: "（新しいタブで開きます）",
+    forgotten: "この会話の記録を削除しました。",
   };
   const KEYS = {
     sender: "chizai-widget:sender",
@@ -114,6 +120,11 @@ svg { width: 22px; height: 22px; fill: currentColor; flex: none; }
   background: #fff8e1; border: 1px solid #eed58a; border-radius: 8px;
 }
 .notice strong { display: block; }
+.notice p { margin: 0; }
+.notice a { color: #0b57d0; }
+.link { margin-top: 4px; padding: 4px 0; border: 0; background: none; color: #0b57d0; font-size: 13px; text-decoration: underline; cursor: pointer; }
+.forget-ask { margin-top: 6px; }
+.forget-ask .choice { margin: 6px 6px 0 0; }
 .messages { display: flex; flex-direction: column; gap: 12px; margin: 0; padding: 0; list-style: none; }
 .msg { display: flex; flex-direction: column; max-width: 88%; }
 .msg.bot { align-self: flex-start; align-items: flex-start; }
@@ -311,6 +322,18 @@ textarea:focus { border-color: #0b4f8a; }
     return [{ text: (body && body.error && body.error.message) || TEXT.failed, buttons: [] }];
   }
 
+  /** Delete the conversation: whether it went, and what to tell the visitor. */
+  async function postForget(sender) {
+    const init = {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender_id: sender }),
+    };
+    const { ok, body } = await request("api/chat/forget", init);
+    const message = ok ? body.messages && body.messages[0] && body.messages[0].text : body && body.error && body.error.message;
+    return { ok, message: message || "" };
+  }
+
   async function getHistory(sender) {
     const { ok, body } = await request("api/chat/history?sender_id=" + encodeURIComponent(sender));
     return ok && Array.isArray(body.messages) ? body.messages : [];
@@ -370,7 +393,7 @@ textarea:focus { border-color: #0b4f8a; }
       this.messages = h("ol", { class: "messages", "aria-live": "polite", "aria-relevant": "additions" });
       this.scroller = h("div", { class: "scroll", role: "region", tabindex: "0", "aria-label": TEXT.logLabel }, [
         h("p", { class: "welcome", text: TEXT.welcome }),
-        h("p", { class: "notice" }, [h("strong", { text: TEXT.privacyTitle }), TEXT.privacy]),
+        this.buildNotice(),
         this.starters,
         this.messages,
       ]);
@@ -387,6 +410,57 @@ textarea:focus { border-color: #0b4f8a; }
         },
         [head, this.scroller, this.status, this.buildComposer(), h("p", { id: "hint", class: "hint", text: TEXT.hint })],
       );
+    }
+
+    /** The privacy notice: a link to the full notice, and deleting this conversation. */
+    buildNotice() {
+      const more = h("a", { href: new URL("privacy", BASE).href, target: "_blank", rel: "noopener" }, [
+        TEXT.privacyMore,
+        h("span", { class: "sr", text: TEXT.newTab }),
+      ]);
+      this.forgetAsk = h("div", { class: "forget-ask", role: "group", hidden: true }, [
+        h("p", { text: TEXT.forgetConfirm }),
+        h("button", { type: "button", class: "choice", onclick: () => this.forget() }, [TEXT.forgetYes]),
+        h("button", { type: "button", class: "choice", onclick: () => this.askForget(false) }, [TEXT.forgetNo]),
+      ]);
+      const forget = h("button", { type: "button", class: "link", onclick: () => this.askForget(true) }, [TEXT.forget]);
+      return h("div", { class: "notice" }, [
+        h("strong", { text: TEXT.privacyTitle }),
+        h("p", {}, [TEXT.privacy, " ", more]),
+        forget,
+        this.forgetAsk,
+      ]);
+    }
+
+    askForget(show) {
+      this.forgetAsk.hidden = !show;
+      if (show) this.forgetAsk.querySelector("button").focus();
+    }
+
+    /** Delete this conversation on the server, then start afresh with a new sender id. */
+    async forget() {
+      const sender = storedSender();
+      let said = null;
+      if (sender) {
+        try {
+          said = await postForget(sender);
+        } catch (_) {
+          said = null;
+        }
+        if (!said || !said.ok) {
+          this.addBot({ text: (said && said.message) || TEXT.failed, buttons: [] }, new Date());
+          this.afterChange();
+          return;
+        }
+      }
+      local.removeItem(KEYS.sender);
+      this.queue = [];
+      saveQueue(this.queue);
+      this.historyKey = "";
+      this.askForget(false);
+      this.messages.replaceChildren();
+      this.addBot({ text: said ? said.message : TEXT.forgotten, buttons: [] }, new Date());
+      this.afterChange();
     }
 
     buildComposer() {
