@@ -19,6 +19,7 @@ AUDIT_ACTIONS = {
     "closed_day_added": "休業日の追加",
     "closed_day_deleted": "休業日の削除",
     "purge": "保存期間を過ぎた個人情報の削除",
+    "contact_viewed": "来訪者の連絡先の閲覧",
 }
 
 
@@ -34,7 +35,9 @@ def _audit(session: Session, actor: str, action: str, target: str, detail: str |
     session.add(AuditEntry(actor=actor, action=action, target=target, detail=detail))
 
 
-def create(session: Session, email: str, name: str, role: str, password: str, actor: str) -> None:
+def create(
+    session: Session, email: str, name: str, role: str, password: str, actor: str, can_call_back: bool = False
+) -> None:
     try:
         email = validate_email(normalize_email(email), check_deliverability=False).normalized
     except EmailNotValidError as error:
@@ -42,8 +45,11 @@ def create(session: Session, email: str, name: str, role: str, password: str, ac
     if session.scalar(select(StaffUser).where(StaffUser.email == email)):
         raise AccountError("そのメールアドレスのアカウントはすでにあります。")
     _check(name, role, password)
-    save_user(session, email, role, password, name.strip())
-    _audit(session, actor, "account_created", email, ROLES[role])
+    user, _ = save_user(session, email, role, password, name.strip())
+    user.can_call_back = can_call_back
+    _audit(
+        session, actor, "account_created", email, ROLES[role] + ("、折り返し対応" if can_call_back else "")
+    )
 
 
 def _check(name: str, role: str, password: str | None) -> None:
@@ -63,9 +69,17 @@ def _admins_left(session: Session, without: int) -> int:
 
 
 def update(
-    session: Session, user_id: int, name: str, role: str, active: bool, password: str, actor: str
+    session: Session,
+    user_id: int,
+    name: str,
+    role: str,
+    active: bool,
+    password: str,
+    actor: str,
+    can_call_back: bool = False,
 ) -> None:
-    """Change name, role, whether the account may sign in, and (when given) the password."""
+    """Change name, role, the ``callbacks`` permission, whether the account may sign in, and
+    (when given) the password."""
     user = session.get(StaffUser, user_id)
     if user is None:
         raise LookupError(user_id)
@@ -80,6 +94,9 @@ def update(
     if user.role != role:
         user.role, sign_out = role, True
         changed.append(f"役割→{ROLES[role]}")
+    if user.can_call_back != can_call_back:
+        user.can_call_back, sign_out = can_call_back, True  # a new right may need the second factor
+        changed.append("折り返し対応の権限" + ("付与" if can_call_back else "取消"))
     if user.active != active:
         user.active, sign_out = active, sign_out or not active
         changed.append("有効化" if active else "無効化")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.core.db import rows_changed, with_retries
-from bot.staff import csrf, ratelimit
+from bot.staff import csrf, ratelimit, second_factor
 from bot.staff.models import ROLES, StaffSession, StaffUser
 from bot.staff.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
 from bot.staff.timefmt import as_utc
@@ -32,16 +32,23 @@ class Staff:
     email: str
     name: str
     role: str
+    can_call_back: bool = False
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def sees_contact(self) -> bool:
+        """The ``callbacks`` permission, which admins hold too."""
+        return self.is_admin or self.can_call_back
 
 
 @dataclass(frozen=True)
 class SignedIn:
     staff: Staff
     csrf_token: str
+    verified: bool = True  # False until the second factor is given (bot/staff/second_factor.py)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,9 @@ def normalize_email(email: str) -> str:
 
 
 def _staff(user: StaffUser) -> Staff:
-    return Staff(id=user.id, email=user.email, name=user.display_name, role=user.role)
+    return Staff(
+        id=user.id, email=user.email, name=user.display_name, role=user.role, can_call_back=user.can_call_back
+    )
 
 
 def save_user(
@@ -147,6 +156,7 @@ def start_session(session: Session, user: StaffUser) -> str:
             created_at=now,
             last_seen_at=now,
             expires_at=now + timedelta(hours=hours),
+            verified=not second_factor.required(user),
         )
     )
     return token
@@ -167,7 +177,14 @@ def load_session(session: Session, token: str | None) -> SignedIn | None:
         return None
     if as_utc(row.last_seen_at) + TOUCH_EVERY <= now:
         row.last_seen_at = now
-    return SignedIn(staff=_staff(user), csrf_token=row.csrf_token)
+    return SignedIn(staff=_staff(user), csrf_token=row.csrf_token, verified=row.verified)
+
+
+def verify_session(session: Session, token: str | None) -> None:
+    """The second factor was given: the session may open every page its role allows."""
+    row = session.get(StaffSession, _digest(token)) if token else None
+    if row is not None:
+        row.verified = True
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -7,9 +7,12 @@ import os
 import sys
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import Session
 
 from bot.core.db import with_retries
+from bot.staff import second_factor
 from bot.staff.auth import normalize_email, save_user
+from bot.staff.models import StaffUser
 from bot.staff.passwords import password_problem
 
 PASSWORD_ENV = "STAFF_PASSWORD"
@@ -36,6 +39,16 @@ def staff_user(email: str, role: str, name: str | None) -> None:
     problem = password_problem(password)
     if problem:
         raise SystemExit(problem)
-    user, created = with_retries(lambda session: save_user(session, email, role, password, name))
-    verb = "作成しました" if created else "更新しました(この職員のログイン中のセッションは終了しました)"
+
+    def save(session: Session) -> tuple[StaffUser, bool]:
+        user, created = save_user(session, email, role, password, name)
+        second_factor.reset(user)  # a reset by an administrator: the next sign-in enrols again
+        return user, created
+
+    user, created = with_retries(save)
+    verb = (
+        "作成しました"
+        if created
+        else "更新しました(ログイン中のセッションは終了し、確認コードの登録もやり直しになります)"
+    )
     print(f"職員アカウント {user.email} ({role}) を{verb}。", file=sys.stdout)

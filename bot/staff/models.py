@@ -27,6 +27,13 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The ``callbacks`` permission: sees visitors' raw contact to call them back (admins too).
+    can_call_back: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The second factor (bot/staff/second_factor.py): a TOTP secret, confirmed once by a code,
+    # and the hashes of the unused recovery codes (JSON).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recovery_codes: Mapped[str | None] = mapped_column(Text)
 
 
 class StaffSession(Base):
@@ -40,6 +47,8 @@ class StaffSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # False until the second factor is given, for accounts that need one.
+    verified: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class LoginAttempt(Base):

@@ -30,7 +30,10 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 LOGIN_PATH = "/staff/login"
 HOME_PATH = "/staff/"
+SECOND_FACTOR_PATH = "/staff/second-factor"
 PUBLIC_PATHS = frozenset({LOGIN_PATH, "/staff/static/{name}"})
+# What a session awaiting its second factor may open (bot/staff/second_factor.py).
+UNVERIFIED_PATHS = frozenset({SECOND_FACTOR_PATH, "/staff/logout", "/staff/static/{name}"})
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -173,6 +176,7 @@ class StaffRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         public = self.path_format in PUBLIC_PATHS
+        before_second_factor = self.path_format in UNVERIFIED_PATHS | PUBLIC_PATHS
 
         async def guarded(request: Request) -> Response:
             try:
@@ -181,6 +185,8 @@ class StaffRoute(APIRoute):
                 request.state.signed_in = signed_in
                 if signed_in is None and not public:
                     return _login_redirect(request)
+                if signed_in is not None and not signed_in.verified and not before_second_factor:
+                    return _second_factor_redirect(request)
                 if request.method not in csrf.SAFE_METHODS:
                     await _check_csrf(request, signed_in)
                 response = await handler(request)
@@ -206,6 +212,12 @@ class StaffRoute(APIRoute):
             return response
 
         return guarded
+
+
+def _second_factor_redirect(request: Request) -> Response:
+    """To the code page, coming back here afterwards (for a page; a POST starts again at home)."""
+    back = request.url.path if request.method in csrf.SAFE_METHODS else HOME_PATH
+    return RedirectResponse(f"{SECOND_FACTOR_PATH}?{urlencode({'next': back})}", status_code=303)
 
 
 def _signed_in(request: Request) -> SignedIn:

@@ -4,6 +4,7 @@ limit, roles, and no page under /staff/ without signing in."""
 import re
 from datetime import timedelta
 
+import pyotp
 import pytest
 import time_machine
 from argon2 import PasswordHasher
@@ -190,13 +191,26 @@ def form_token(html: str) -> str:
 
 
 def sign_in(client: TestClient, email: str) -> str:
-    """Sign in through the login form; returns the session's CSRF token."""
+    """Sign in through the login form (and the second factor's enrolment, for an admin); returns
+    the session's CSRF token."""
     page = client.get("/staff/login")
     response = client.post(
         "/staff/login", data={"email": email, "password": PASSWORD, "csrf_token": form_token(page.text)}
     )
     assert response.status_code == 303
+    home = client.get("/staff/")
+    if home.status_code == 303 and home.headers["location"].startswith("/staff/second-factor"):
+        enrol(client)
     return form_token(client.get("/staff/").text)
+
+
+def enrol(client: TestClient) -> str:
+    """Enrol the second factor as a staff member does with an authenticator app; its secret."""
+    page = client.get("/staff/second-factor")
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page.text).group(1)
+    data = {"code": pyotp.TOTP(secret).now(), "csrf_token": form_token(page.text)}
+    assert "回復コード" in client.post("/staff/second-factor", data=data).text
+    return secret
 
 
 PAGES = (

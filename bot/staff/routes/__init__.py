@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from bot.privacy.retention import scheduled_purge
-from bot.staff.routes import accounts, analytics, bookings, catalogue, escalations, home, login
+from bot.staff.routes import accounts, analytics, bookings, catalogue, escalations, home, login, second_factor
 from bot.staff.web import StaffRoute
 
 
@@ -21,7 +21,16 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-MODULES = (login, escalations, bookings, catalogue, analytics, accounts, home)  # home's catch-all last
+MODULES = (
+    login,
+    second_factor,
+    escalations,
+    bookings,
+    catalogue,
+    analytics,
+    accounts,
+    home,
+)  # home's catch-all last
 router = APIRouter(route_class=StaffRoute, include_in_schema=False, lifespan=lifespan)
 for module in MODULES:
     router.include_router(module.router)

@@ -47,9 +47,10 @@ def create_account(
     name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "staff",
     password: Annotated[str, Form()] = "",
+    callbacks: Annotated[str, Form()] = "",
 ) -> Response:
     actor = admin.staff.email
-    return _step(request, lambda s: work.create(s, email, name, role, password, actor))
+    return _step(request, lambda s: work.create(s, email, name, role, password, actor, callbacks == "on"))
 
 
 @router.post(PAGE + "/{user_id}")
@@ -61,9 +62,13 @@ def update_account(
     role: Annotated[str, Form()] = "staff",
     active: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    callbacks: Annotated[str, Form()] = "",
 ) -> Response:
     actor = admin.staff.email
-    return _step(request, lambda s: work.update(s, user_id, name, role, active == "on", password, actor))
+    return _step(
+        request,
+        lambda s: work.update(s, user_id, name, role, active == "on", password, actor, callbacks == "on"),
+    )
 
 
 @router.get(AUDIT)

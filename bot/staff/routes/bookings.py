@@ -16,6 +16,7 @@ from bot.booking.models import ConsultationKind, Place
 from bot.core.clock import utcnow
 from bot.core.db import with_retries
 from bot.staff import bookings as work
+from bot.staff.contact_view import shown_contact
 from bot.staff.timefmt import WEEKDAYS
 from bot.staff.web import AdminStaff, CurrentStaff, StaffRoute, redirect, render, run_step
 
@@ -53,8 +54,12 @@ def _detail(request: Request, number: str, error: str = "", status: int = 200) -
             raise HTTPException(404) from missing
         kind = session.get(ConsultationKind, booking.kind_id)
         place = session.get(Place, booking.place_id)
+        staff = request.state.signed_in.staff
         return {
             "b": booking,
+            "contact": shown_contact(
+                session, staff, f"booking {booking.number}", booking.phone, booking.email
+            ),
             "kind": kind.name if kind else booking.kind_id,
             "place": place.name if place else booking.place_id,
             "choices": work.slot_choices(session, booking) if booking.status == "booked" else [],

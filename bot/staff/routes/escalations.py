@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from bot.core.db import with_retries
 from bot.escalation.models import PRIORITIES, REASONS, STATUSES, Escalation
 from bot.staff import escalations as work
+from bot.staff.contact_view import shown_contact
 from bot.staff.web import CurrentStaff, StaffRoute, redirect, render, run_step
 
 router = APIRouter(route_class=StaffRoute)
@@ -57,8 +58,13 @@ def _detail(request: Request, escalation_id: int, error: str = "", status: int =
         if escalation is None:
             raise HTTPException(404)
         names = work.staff_names(session)
+        staff = request.state.signed_in.staff
+        target = f"escalation {escalation.id}"
         return {
             "e": escalation,
+            "contact": shown_contact(
+                session, staff, target, escalation.contact_phone, escalation.contact_email
+            ),
             "turns": work.transcript(session, escalation.sender_id),
             "events": [
                 (event, work.actor_label(event.actor, names))
