@@ -24,6 +24,9 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The client address it last came from, as a keyed digest (bot/core/keyed.py): open bookings
+    # are limited per address too (bot/booking/service.py). Purged with the texts.
+    address_key: Mapped[str | None] = mapped_column(String(64), index=True)
     messages: Mapped[list[Message]] = relationship(back_populates="conversation")
 
 

@@ -20,6 +20,7 @@ from bot.booking.models import Booking, BookingHolder, CancelAttempt, Consultati
 from bot.core.clock import now_tokyo, utcnow
 from bot.core.config import get_settings
 from bot.core.db import rows_changed
+from bot.models import Conversation
 from bot.privacy import held
 from bot.reading import booking_number
 from bot.reading.contact import Contact, parse_contact
@@ -94,11 +95,33 @@ def _may_book_more_here(session: Session, sender_id: str | None) -> bool:
     return (count or 0) < settings.limit(settings.open_bookings_per_sender)
 
 
-def _holder_keys(request: BookingRequest) -> list[str]:
+def _address_of(session: Session, sender_id: str | None) -> str | None:
+    """The digest of the client address the conversation last came from."""
+    if sender_id is None:
+        return None
+    return session.scalar(select(Conversation.address_key).where(Conversation.sender_id == sender_id))
+
+
+def _may_book_more_from(session: Session, address: str | None) -> bool:
+    """Whether the conversations from one client address hold fewer open bookings than allowed."""
+    if address is None:
+        return True
+    settings = get_settings()
+    senders = select(Conversation.sender_id).where(Conversation.address_key == address)
+    count = session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(Booking.sender_id.in_(senders), Booking.status == "booked", Booking.slot_start > now_tokyo())
+    )
+    return (count or 0) < settings.limit(settings.open_bookings_per_address)
+
+
+def _holder_keys(request: BookingRequest, address: str | None) -> list[str]:
     holders = [
         f"phone:{request.contact.phone}",
         f"email:{request.contact.email}",
         f"sender:{request.sender_id}",
+        f"address:{address}",
     ]
     named = [h for h in holders if not h.endswith(":None")]
     return sorted(hashlib.sha256(h.encode()).hexdigest() for h in named)
@@ -155,12 +178,15 @@ def _claim_seat(session: Session, booking: Booking) -> None:
 
 def create_booking(session: Session, request: BookingRequest) -> Booking:
     """Book a seat in the requested slot, or raise BookingError."""
-    _lock_holders(session, _holder_keys(request))
+    address = _address_of(session, request.sender_id)
+    _lock_holders(session, _holder_keys(request, address))
     minutes = _check_slot(session, request.kind_id, request.place_id, request.slot_start)
     if not may_book_more(session, request.contact):
         raise BookingError("too_many_open_bookings")
     if not _may_book_more_here(session, request.sender_id):
         raise BookingError("too_many_for_conversation")
+    if not _may_book_more_from(session, address):
+        raise BookingError("too_many_for_address")
     booking = Booking(
         number=new_number(),
         access_key=secrets.token_urlsafe(24),

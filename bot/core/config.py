@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     turns_per_minute_per_address: int = 60
     open_bookings_per_sender: int = 2
     open_bookings_per_contact: int = 2
+    open_bookings_per_address: int = 6  # an office shares one address
     booking_horizon_days: int = 90
     escalations_per_sender_per_hour: int = 3
     cancel_attempts_per_hour: int = 5  # per booking number and per conversation

@@ -75,6 +75,12 @@ def purge_transcripts(session: Session, retention_days: int) -> tuple[int, int, 
         or_(Message.text != PURGED_TEXT, Message.buttons.is_not(None)),
     )
     conversations = session.scalar(select(func.count(distinct(Message.conversation_id))).where(*pending)) or 0
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id.in_(old_conversations), Conversation.address_key.is_not(None))
+        .values(address_key=None)
+        .execution_options(synchronize_session=False)
+    )
     messages = rows_changed(
         session.execute(
             update(Message)

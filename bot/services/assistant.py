@@ -58,7 +58,9 @@ class Assistant:
         if not self._addresses.allows(address):
             return [bot_message(replies.TOO_MANY_TURNS)]
         try:
-            recorded = await to_thread.run_sync(_record, sender_id, channel, text)
+            recorded = await to_thread.run_sync(
+                _record, sender_id, channel, text, limits.address_key(address)
+            )
         except SQLAlchemyError:
             logger.exception("could not record a message from %s", sender_id)
             return [bot_message(replies.STORE_UNAVAILABLE)]
@@ -149,7 +151,7 @@ class Recorded:
     implied: str | None = None
 
 
-def _record(sender_id: str, channel: str, text: VisitorText) -> Recorded:
+def _record(sender_id: str, channel: str, text: VisitorText, address_key: str | None = None) -> Recorded:
     """Store the visitor's message, its contact details held apart (bot/privacy/held.py).
 
     Starting over (``/restart``) releases a held conversation so the bot answers again.
@@ -159,7 +161,7 @@ def _record(sender_id: str, channel: str, text: VisitorText) -> Recorded:
 
     def work(session: Session) -> Recorded:
         busy = limits.sender_is_busy(session, sender_id)
-        message_id = transcript.add_visitor_message(session, sender_id, channel, stored)
+        message_id = transcript.add_visitor_message(session, sender_id, channel, stored, address_key)
         held.hold(session, sender_id, message_id, redacted.found)
         if busy:
             return Recorded(message_id, redacted.text, busy=True)

@@ -19,11 +19,17 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
+from bot.core.keyed import keyed_digest
 from bot.models import Conversation, Message
 
 MINUTE = 60.0
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 _TRACKED_ADDRESSES = 10_000  # the least recently seen are forgotten beyond this
+
+
+def address_key(address: str | None) -> str | None:
+    """The keyed digest a client address is known by (none for loopback or no address)."""
+    return keyed_digest(address) if address and address not in LOOPBACK else None
 
 
 def sender_is_busy(session: Session, sender_id: str) -> bool:

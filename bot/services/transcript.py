@@ -24,9 +24,14 @@ def _conversation(session: Session, sender_id: str, channel: str) -> Conversatio
     return conversation
 
 
-def add_visitor_message(session: Session, sender_id: str, channel: str, text: str) -> int:
-    """Store a visitor's message with status ``received``; returns its id."""
+def add_visitor_message(
+    session: Session, sender_id: str, channel: str, text: str, address_key: str | None = None
+) -> int:
+    """Store a visitor's message with status ``received`` (and the digest of the address it came
+    from, when known); returns its id."""
     conversation = _conversation(session, sender_id, channel)
+    if address_key:
+        conversation.address_key = address_key
     message = Message(conversation=conversation, direction="visitor", text=text, status="received")
     session.add(message)
     session.flush()

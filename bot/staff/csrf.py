@@ -5,12 +5,10 @@ do not match)."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-from functools import lru_cache
 
-from bot.core.config import get_settings
+from bot.core.keyed import keyed_digest
 
 FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -33,20 +31,9 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
-@lru_cache
-def _process_key() -> bytes:
-    """A key of this process's own, when no ``CHIZAI_SECRET_KEY`` is set (one worker only)."""
-    return secrets.token_bytes(32)
-
-
-def _key() -> bytes:
-    key = get_settings().secret_key
-    return key.get_secret_value().encode() if key else _process_key()
-
-
 def login_token(pre_session: str) -> str:
     """The sign-in form's token for the pre-session in its cookie."""
-    return hmac.new(_key(), pre_session.encode(), hashlib.sha256).hexdigest()
+    return keyed_digest(pre_session)
 
 
 def check_login(pre_session: str | None, given: str | None) -> None:

@@ -20,7 +20,7 @@ from bot.escalation import messages as handoff_messages
 from bot.escalation.models import Escalation
 from bot.escalation.service import close_escalation, hand_off
 from bot.forms import drafts
-from bot.models import Message
+from bot.models import Conversation, Message
 from bot.reading.contact import Contact
 
 TOKYO_NOW = "2026-11-25 09:00 +09:00"  # a Wednesday
@@ -134,3 +134,25 @@ def test_cancel_tries_per_hour_are_limited_and_then_nothing_matches(calendar, mo
     # Anyone else, for this number, waits too: the number is guessed no faster from many chats.
     assert not tried("web-other", "090-4000-0000")
     assert with_retries(lambda s: drafts.answers(s, "web-other", CANCEL_FORM)).get("limited") == "yes"
+
+
+def test_conversations_from_one_address_share_a_cap_and_the_address_is_kept_only_as_a_digest(
+    client, calendar, monkeypatch
+):
+    limit(monkeypatch, open_bookings_per_address=2)
+    for n in range(3):
+        send(client, "予約したいです", sender=f"web-office-{n}")
+    with session_factory()() as session:
+        keys = set(
+            session.scalars(
+                select(Conversation.address_key).where(Conversation.sender_id.like("web-office-%"))
+            )
+        )
+    [key] = keys
+    assert key and "testclient" not in key and len(key) == 64
+    starts = free_starts(3)
+    outcomes = [
+        booking(start, f"090-6000-000{n}", sender=f"web-office-{n}") for n, start in enumerate(starts)
+    ]
+    assert [o.startswith("CZ-") for o in outcomes] == [True, True, False]
+    assert outcomes[2] == "too_many_for_address"
