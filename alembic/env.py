@@ -6,6 +6,7 @@ import bot.booking.models
 import bot.catalogue.models
 import bot.escalation.models
 import bot.forms.models
+import bot.notify.models
 import bot.privacy.models
 import bot.staff.models  # noqa: F401 - these imports register the tables on Base.metadata
 from alembic import context

@@ -17,6 +17,7 @@ from bot.booking.calendar import seed_calendar
 from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
+from bot.notify import mail
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
 from bot.services.turn_locks import open_turn_locks
@@ -32,6 +33,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http,
         open_turn_locks(settings) as turns,
+        mail.sending(),
     ):
         app.state.rasa = RasaClient(settings, http)
         app.state.turns = turns

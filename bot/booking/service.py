@@ -15,12 +15,14 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.booking import notices
 from bot.booking.calendar import closure_reason, offered_slot
 from bot.booking.models import Booking, BookingHolder, CancelAttempt, ConsultationKind, Place, SlotSeat
 from bot.core.clock import now_tokyo, utcnow
 from bot.core.config import get_settings
 from bot.core.db import rows_changed
 from bot.models import Conversation
+from bot.notify import mail
 from bot.privacy import held
 from bot.reading import booking_number
 from bot.reading.contact import Contact, parse_contact
@@ -257,10 +259,11 @@ def own_open_bookings(session: Session, sender_id: str, now: datetime) -> list[B
 
 
 def cancel_booking(session: Session, booking: Booking) -> None:
-    """Cancel and free the seat; the booking's personal fields go at once (its number, slot and
-    status stay, for staff and the visitor's confirmation)."""
+    """Cancel and free the seat; the booking's address is told by e-mail (when one was given and
+    mail is set up), then its personal fields go at once (its number, slot and status stay)."""
     booking.status = "cancelled"
     session.execute(delete(SlotSeat).where(SlotSeat.booking_id == booking.id))
+    mail.queue(session, booking.email, *notices.cancelled_mail(booking.number, booking.slot_start))
     _forget_personal_fields(booking)
 
 
@@ -273,6 +276,7 @@ def change_booking(session: Session, booking: Booking, new_start: datetime) -> B
         session.flush()
     booking.slot_start, booking.slot_minutes = new_start, minutes
     _claim_seat(session, booking)
+    mail.queue(session, booking.email, *notices.changed_mail(booking.number, new_start))
     return booking
 
 

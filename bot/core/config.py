@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     # Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated, as
     # uvicorn's forwarded_allow_ips); unset = the client address is the socket's.
     trusted_proxies: str = ""
+    # The center's SMTP server for e-mail to visitors (bot/notify/mail.py); unset = no e-mail.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "chat@example.invalid"
     # Bearer token for ``GET /metrics`` from elsewhere than this machine (a scraper); unset = loopback only.
     metrics_token: SecretStr | None = None
     # LINE Messaging API channel: secrets under LINE's own names (no prefix); unset = LINE off.

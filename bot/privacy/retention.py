@@ -29,6 +29,7 @@ from bot.core.db import rows_changed, with_retries
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.forms import drafts
 from bot.models import PURGED_TEXT, Conversation, LineEvent, LineFollower, Message
+from bot.notify import mail
 from bot.privacy import held
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.staff import ratelimit
@@ -168,6 +169,7 @@ def run_purge() -> PurgeResult:
         held.forget_stale(session)  # contacts typed in the chat that no record took, after a day
         forget_idle_holders(session)  # booking limits: hashed holders and tries, after a day
         forget_cancel_tries(session)
+        mail.forget_stale(session)  # mail that could not go out within a day
         logs = purge_logs(settings.log_dir, settings.log_retention_days)
         result = PurgeResult(
             conversations, messages, escalations, bookings, rasa_conversations, line_users, logs

@@ -1,0 +1,1 @@
+"""Messages to visitors outside the chat (e-mail)."""

@@ -1,0 +1,107 @@
+"""A booking cancelled or changed, by anyone, is told to its e-mail address through a real SMTP
+server (aiosmtpd on loopback); without a server nothing is queued."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from email import message_from_bytes, policy
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from bot.booking.calendar import seed_calendar
+from bot.booking.dialogue import cancel_or_change, check_cancel_contact
+from bot.booking.service import BookingRequest, change_booking, create_booking, find_booking
+from bot.core.config import get_settings
+from bot.core.db import migrate, session_factory, with_retries
+from bot.notify import mail
+from bot.notify.models import OutgoingMail
+from bot.reading.contact import Contact
+from scripts.system import free_port
+
+
+class Inbox:
+    """What the SMTP server received."""
+
+    def __init__(self) -> None:
+        self.mails: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.mails.append((envelope.rcpt_tos, f"{message['Subject']}\n{message.get_content()}"))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(settings_env, monkeypatch) -> Iterator[Inbox]:
+    received = Inbox()
+    controller = Controller(received, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setenv("CHIZAI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHIZAI_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("CHIZAI_SMTP_STARTTLS", "false")
+    get_settings.cache_clear()
+    try:
+        yield received
+    finally:
+        controller.stop()
+
+
+def booked(email: str = "owner@example.jp") -> str:
+    migrate()
+    with_retries(lambda s: seed_calendar(s, get_settings().calendar_file))
+    request = BookingRequest("general", "akihabara", datetime(2026, 12, 1, 10), Contact(email=email))
+    return with_retries(lambda s: create_booking(s, request)).number
+
+
+def outbox() -> int:
+    with session_factory()() as session:
+        return session.scalar(select(func.count()).select_from(OutgoingMail)) or 0
+
+
+@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
+def test_a_cancel_from_another_chat_is_told_to_the_booking_s_address(inbox):
+    number = booked()
+    assert with_retries(lambda s: check_cancel_contact(s, "web-someone", number, "owner@example.jp"))
+    with_retries(lambda s: cancel_or_change(s, "web-someone", number, "cancel", None))
+    assert mail.send_pending() == 1
+    [(to, content)] = inbox.mails
+    assert to == ["owner@example.jp"]
+    assert number in content and outbox() == 0
+
+
+@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
+def test_a_change_by_staff_is_told_too(inbox):
+    number = booked()
+
+    def move(session):
+        change_booking(session, find_booking(session, number, "owner@example.jp"), datetime(2026, 12, 2, 15))
+
+    with_retries(move)
+    assert mail.send_pending() == 1
+    [(to, content)] = inbox.mails
+    assert to == ["owner@example.jp"] and "12/2(水) 15:00 に変更されました" in content
+
+
+@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
+def test_an_unreachable_server_keeps_the_mail_for_a_retry(inbox, monkeypatch):
+    number = booked()
+    monkeypatch.setenv("CHIZAI_SMTP_PORT", str(free_port()))  # nobody listens there
+    get_settings.cache_clear()
+    with_retries(
+        lambda s: (
+            cancel_or_change(s, "web-x", number, "cancel", None)
+            if check_cancel_contact(s, "web-x", number, "owner@example.jp")
+            else None
+        )
+    )
+    assert mail.send_pending() == 0 and outbox() == 1
+
+
+@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
+def test_without_a_server_nothing_is_queued(settings_env):
+    number = booked()
+    with_retries(lambda s: check_cancel_contact(s, "web-x", number, "owner@example.jp"))
+    with_retries(lambda s: cancel_or_change(s, "web-x", number, "cancel", None))
+    assert outbox() == 0
