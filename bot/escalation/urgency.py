@@ -1,28 +1,99 @@
-"""Spot urgent matters in a visitor's words: a warning letter, a lawsuit, customs, close deadlines."""
+"""Spot urgent matters in a visitor's words: a live legal threat or a near deadline.
+
+Urgent is what has happened to the visitor and needs acting on soon: a warning letter, a lawsuit
+or an injunction received or threatened, goods held by customs, a listing taken down, copies of
+their product on sale, a former employee taking secrets, a contract to sign now, a deadline in
+days. A question about those things in general («訴状ってどういう書類ですか», «警告書が来たら
+どうしよう»), a hypothetical or another company's case is not, though it uses the same words.
+
+Visitors type in kanji, kana or romaji: the rules run on the normalised text and on its reading
+in katakana (Sudachi), so 「けいこくしょがきました」 reads as a warning letter received.
+Measured on the blind sets by ``scripts/evaluate_urgency.py`` (``make eval``).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from bot.text.normalize import normalize
+from bot.text.normalize import normalize, reading
 
-_URGENT_PATTERNS = (
-    r"警告(状|書|文)",
-    r"内容証明",
-    r"訴状",
-    r"訴え(られ|る)",
-    r"提訴",
-    r"裁判",
-    r"差(し)?止め?",
-    r"税関",
-    r"(期限|締め?切り?|回答期限|返答期限).{0,12}(今日|明日|あした|明後日|あさって|今週|\d+日(後|以内|まで))",
-    r"(今日|明日|あした|明後日|あさって|今週中?|\d+日(後|以内))まで(に)?(回答|返答|返事|連絡)",
-    r"(模倣品|偽物|偽造品|コピー品|海賊版|パクリ商品).{0,15}(売|販売|出回|出品)",
+# Something aimed at the visitor that can hurt them soon.
+_THREAT = (
+    r"警告|訴状|訴訟|訴え|提訴|裁判|差し?止め?|仮処分|通知書|内容証明|損害賠償|賠償|和解案|"
+    r"cease\s*(and|&)\s*desist|c&d|lawsuit|sue|侵害(している|してる|だ|と|の疑い)|権利侵害|"
+    r"出品(停止|削除)|販売(停止|中止)|取引(停止|打ち切り)|契約(打ち切り|解除)|アカウント停止|税関|請求書|請求され|"
+    r"他社(の)?(登録)?(商標|特許|意匠).{0,8}(かぶ|同じ|似て|抵触)"
 )
-_URGENT = re.compile("|".join(f"(?:{p})" for p in _URGENT_PATTERNS))
+_THREAT_KANA = r"ケイコク|ソジョウ|ソショウ|ウッタエ|テイソ|サイバン|サシトメ|カリショブン|ナイヨウショウメイ|ゼイカン|シンガイ"
+# It reached them: received, said to them, done to them.
+_HAPPENED = (
+    r"(届|とど)(い|き)|来(た|ました|て)|(?<![おでてにいりし])きた(?!い)|きました|受け取|受け(まし|た)|もらっ|"
+    r"言われ|いわれ|指摘され|申告され|迫られ|求められ|要求され|止められ|止まっ|されました|された|されて|"
+    r"かけられ|起こされ|連絡(が|を)|わかりました|わかった|判明|気付|気づ|received|got"
+)
+_HAPPENED_KANA = r"トド(イ|キ)|キマシ|キタ|ウケトッ|イワレ|トメラレ|トマッ|サレ"
+# Their product copied and sold, or their secrets taken: happening now.
+_COPIED = (
+    r"模倣品|偽物|偽サイト|偽造|ニセモノ|にせもの|パク(っ|リ|られ)|コピー品|海賊版|そっくり|無断(で|使用|転載|掲載)|"
+    r"勝手に|そのまま"
+)
+_ON_SALE = r"販売|売(っ|ら|り|ら)|出回|出品|出展|通販|載って|使われ|使って|製造|量産|作って|作ら"
+_LEAVER = r"元(社員|役員|従業員)|退職(者|した)|辞めた|転職した"
+_TAKEN = (
+    r"持ち出|持ってい|転送|アップロード|コピーして|盗|流出|漏れ|同じ商売|電話かけ|競合(会社|他社)|立ち上げ"
+)
+# Their invention about to be shown before it is filed.
+_DISCLOSED_SOON = r"(展示会|発表|公開|プレスリリース|学会|発売|出展).{0,30}(まだ|未)(出願|申請)"
+# A deadline in days (today, tomorrow, this or next week, N days, a weekday).
+_SOON = (
+    r"今日|本日|明日|あした|明後日|あさって|今週|来週|週明け|週末|今夜|今朝|"
+    r"あと\s*\d+\s*日|\d+\s*日(以内|後|まで)|[一二三四五六七]日以内|[月火水木金土日]曜(日)?(まで|に)|金曜|月曜|"
+    r"この場で|今すぐ|いますぐ|至急|大至急|急ぎ|急いで|焦って|あせって|早く|はやく|すぐ"
+)
+_DEADLINE = r"期限|締め?切り?|まで(に|と)|以内|までに|返事しろ|回答しろ|サインしろ|迫られ"
+_PROBLEM = (
+    r"侵害|警告|訴|差し?止|模倣|偽|パク|持ち出|期限|停止|特許|商標|意匠|著作|契約|NDA|ライセンス|"
+    r"拒絶理由|審査請求|国内移行|優先|出願|和解|請求|賠償|税関|通知|(返答|回答|返事)(しない|する|しろ|を求め)"
+)
+# Asking about it in general, in case, for someone else, or after the fact: not urgent.
+_GENERAL = (
+    r"とは|って何|ってなに|ってどういう|どういう(書類|制度|時|とき|こと|もの|意味)|どんな|違い|一般的|参考|事例|"
+    r"セミナー|研修|資料に|資料を作|勉強|講座|説明したい|知っておきたい|備え|予防|心配してるだけ|まだ(来|届|見つ)|"
+    r"(来|届|され|言われ|訴えられ|止められ)たら|場合の(対応|流れ)|リスク|ニュース|友人の|知り合いの|怖い|"
+    r"送りたい|送る予定|送って|やめてもらえ|解決し|和解し(まし)?た|終わった|無事に|去年|昔|以前|何年|有効期間|流れを"
+)
+
+
+@dataclass(frozen=True)
+class _Views:
+    text: str
+    kana: str
+
+    def has(self, pattern: str, kana_pattern: str | None = None) -> bool:
+        if re.search(pattern, self.text, re.I):
+            return True
+        return bool(kana_pattern and re.search(kana_pattern, self.kana))
+
+
+def _views(text: str) -> _Views:
+    normalized = normalize(text)
+    return _Views(normalized, reading(normalized) if normalized else "")
 
 
 def urgent_reason(text: str) -> str | None:
-    """The phrase that makes ``text`` urgent, or ``None``."""
-    match = _URGENT.search(normalize(text))
-    return match.group(0) if match else None
+    """Why ``text`` is urgent («警告書が届いた», «期限が近い», …), or ``None``."""
+    views = _views(text)
+    general = views.has(_GENERAL)
+    soon = views.has(_SOON)
+    if views.has(_THREAT, _THREAT_KANA) and views.has(_HAPPENED, _HAPPENED_KANA) and (not general or soon):
+        return "相手方からの警告・請求・手続"
+    if views.has(_COPIED) and views.has(_ON_SALE) and not general:
+        return "模倣品・無断使用が出回っている"
+    if views.has(_LEAVER) and views.has(_TAKEN) and not general:
+        return "営業秘密の持ち出し"
+    if soon and views.has(_DEADLINE) and views.has(_PROBLEM) and not general:
+        return "期限が近い"
+    if soon and views.has(_DISCLOSED_SOON):
+        return "出願前の公開が近い"
+    return None
