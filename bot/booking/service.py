@@ -289,11 +289,13 @@ def purge_personal_data(session: Session, retention_days: int) -> int:
     count = 0
     for booking in bookings:
         _forget_personal_fields(booking)
+        booking.sender_id = None  # the conversation's link goes with its retention period
         count += 1
     return count
 
 
 def _forget_personal_fields(booking: Booking) -> None:
-    booking.company = booking.person_name = booking.phone = booking.email = None
-    booking.description = booking.sender_id = None
+    """The visitor's name, company, contact and matter go; the booking's number, slot, status and
+    the conversation it came from stay."""
+    booking.company = booking.person_name = booking.phone = booking.email = booking.description = None
     booking.purged_at = utcnow()

@@ -14,6 +14,7 @@ from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.escalation import messages
 from bot.escalation.models import Escalation, EscalationEvent
+from bot.escalation.urgency import urgent_reason
 from bot.forms import drafts
 from bot.models import Conversation
 from bot.privacy import held
@@ -130,6 +131,8 @@ def hand_off(
     conversation that has opened its hour's escalations is given the phone number instead."""
     if _open_for(session, sender_id) is None and _opened_too_often(session, sender_id):
         return Handoff([*(before or []), messages.too_often()], needs_contact=False)
+    if urgent_reason(text):  # on every path: asked for a person, a fallback, a topic question
+        reason = "urgent"
     escalation = open_escalation(session, sender_id, reason, text or None)
     told = [*(before or []), *messages.opened(escalation)]
     if needs_contact(escalation):

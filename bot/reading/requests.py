@@ -58,7 +58,7 @@ def implied_intent(text: str) -> str | None:
     """The intent ``text`` implies by its data, or ``None`` (the classifier's stands)."""
     text = normalize(text)
     if urgent_reason(text):
-        return None
+        return None  # the classifier's: a topic question gets its answer with the urgent hand-off
     if names_booking_number(text) or _CHANGE.search(text):
         return "cancel_consultation"
     if parse_contact(text) and _CALLBACK.search(text):

@@ -85,6 +85,24 @@ def test_a_warning_letter_escalates_with_priority_and_asks_for_contact(system, g
     assert escalations(system, sender_id)[0][2] == "open"
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["担当者と話したい。訴状が届いて困っています"],  # asking for a person
+        ["けいこくしょが　きました。どうしたら　いいですか"],  # in kana, asked as a question
+        ["Amazonで出品止められた。respond within 3 daysって書いてある"],  # English mixed in
+    ],
+    ids=["hand-off request", "kana question", "code-switching"],
+)
+def test_an_urgent_matter_files_as_urgent_on_every_path_with_the_phone_number(system, gateway, turns):
+    sender_id = sender()
+    for text in turns:
+        messages = chat(gateway, text, sender_id)
+    said = "\n".join(m["text"] for m in messages)
+    assert "優先して引き継ぎました" in said and "03-3832-3656" in said
+    assert escalations(system, sender_id)[0][:2] == ("urgent", "high")
+
+
 def test_an_invalid_contact_is_asked_again(gateway):
     sender_id = sender()
     chat(gateway, "担当者と話したいです", sender_id)
