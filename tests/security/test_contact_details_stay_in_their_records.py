@@ -9,7 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.exc import IntegrityError
 
+from bot.core.db import migrate, with_retries
+from bot.models import Conversation
 from tests.integration.test_booking_conversation import button
 from tests.integration.test_conversation import chat
 
@@ -112,3 +115,12 @@ def test_no_log_holds_a_contact(system, conversations):
 def test_the_gateway_s_database_is_readable_by_its_user_only(system, conversations):
     database = Path(system.database_url.removeprefix("sqlite:///"))
     assert database.stat().st_mode & 0o077 == 0
+
+
+def test_a_database_error_carries_no_visitor_data(settings_env):
+    """A failed insert's traceback wrote the e-mail, name and description into the gateway's log."""
+    migrate()
+    with_retries(lambda s: s.add(Conversation(sender_id="web-dup", channel="web")))
+    with pytest.raises(IntegrityError) as error:
+        with_retries(lambda s: s.add(Conversation(sender_id="web-dup", channel="山田太郎 yamada@example.jp")))
+    assert "yamada" not in str(error.value) and "山田" not in str(error.value)
