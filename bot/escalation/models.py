@@ -16,11 +16,14 @@ STATUSES = {"open": "未対応", "in_progress": "対応中", "closed": "完了"}
 
 
 class Escalation(Base):
-    """A conversation handed to staff. While ``bot_paused``, the bot does not answer on its own."""
+    """A conversation handed to staff. While ``bot_paused`` (a staff member in the chat, which
+    nothing does yet), the bot does not answer on its own."""
 
     __tablename__ = "escalations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The reference number (受付番号) the visitor is given; none on rows made before it existed.
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
     sender_id: Mapped[str] = mapped_column(String(128), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(32))

@@ -3,6 +3,8 @@ the bot paused until staff close it or the visitor starts over."""
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,11 +20,18 @@ from bot.escalation.urgency import urgent_reason
 from bot.forms import drafts
 from bot.models import Conversation
 from bot.privacy import held
+from bot.reading import booking_number
 from bot.reading.answers import wants_contact
 from bot.reading.clauses import carried
 from bot.reading.contact import Contact, parse_contact
+from bot.text.normalize import normalize
 
 VISITOR = "visitor"
+# «まだですか», «どうなりましたか», «いつ連絡もらえますか»: asking how the hand-off stands.
+_ASKS_STATUS = re.compile(
+    r"^まだ(です|でしょう)?か|まだかな|まだ(連絡|返事|回答)|どうなり(まし)?た|どうなって(い)?(ます|る)|"
+    r"いつ(頃|ごろ)?(連絡|返事|回答|電話)|(連絡|返事|回答)(は|って)?(まだ|いつ)|待って(い)?(ます|る)けど"
+)
 BOT = "bot"
 
 
@@ -49,6 +58,7 @@ def open_escalation(session: Session, sender_id: str, reason: str, trigger_text:
         return escalation
     channel = session.scalar(select(Conversation.channel).where(Conversation.sender_id == sender_id))
     escalation = Escalation(
+        reference=new_reference(),
         sender_id=sender_id,
         channel=channel or "web",
         reason=reason,
@@ -61,6 +71,19 @@ def open_escalation(session: Session, sender_id: str, reason: str, trigger_text:
     return escalation
 
 
+def new_reference() -> str:
+    """A reference number (受付番号) that reveals nothing: ``R-7K3M9P``."""
+    return "R-" + "".join(secrets.choice(booking_number.ALPHABET) for _ in range(booking_number.LENGTH))
+
+
+def status(session: Session, sender_id: str, text: str) -> BotMessage | None:
+    """The honest answer to «まだですか» while the conversation's escalation is open."""
+    if not _ASKS_STATUS.search(normalize(text)):
+        return None
+    escalation = _open_for(session, sender_id)
+    return messages.waiting(escalation) if escalation is not None else None
+
+
 def needs_contact(escalation: Escalation) -> bool:
     """True until the visitor has said whether staff may contact them."""
     return escalation.contact_consent is None
@@ -69,7 +92,8 @@ def needs_contact(escalation: Escalation) -> bool:
 def finish_handoff(
     session: Session, sender_id: str, contact: Contact | None, name: str | None
 ) -> Escalation | None:
-    """Store the contact given with consent (or the refusal) and pause the bot."""
+    """Store the contact given with consent (or the refusal). The bot goes on answering: no staff
+    member talks in the chat (yet), so nothing holds the conversation."""
     escalation = _open_for(session, sender_id)
     if escalation is None:
         return None
@@ -78,7 +102,6 @@ def finish_handoff(
         escalation.contact_name = name
         escalation.contact_phone, escalation.contact_email = contact.phone, contact.email
         held.release(session, sender_id)  # the call-back keeps the contact now
-    escalation.bot_paused = True
     _log(session, escalation, VISITOR, "contact_given" if contact else "contact_declined")
     return escalation
 
@@ -127,8 +150,9 @@ class Handoff:
 def hand_off(
     session: Session, sender_id: str, reason: str, text: str, before: list[BotMessage] | None = None
 ) -> Handoff:
-    """Open (or raise) the escalation; when contact was already settled, pause the bot now. A
-    conversation that has opened its hour's escalations is given the phone number instead."""
+    """Open (or raise) the escalation and say so with its reference number; the contact form
+    follows unless contact was settled. A conversation that has opened its hour's escalations is
+    given the phone number instead."""
     if _open_for(session, sender_id) is None and _opened_too_often(session, sender_id):
         return Handoff([*(before or []), messages.too_often()], needs_contact=False)
     if urgent_reason(text):  # on every path: asked for a person, a fallback, a topic question
@@ -137,7 +161,6 @@ def hand_off(
     told = [*(before or []), *messages.opened(escalation)]
     if needs_contact(escalation):
         return Handoff(told, needs_contact=True)
-    escalation.bot_paused = True
     return Handoff([*told, *messages.finished(escalation)], needs_contact=False)
 
 

@@ -15,6 +15,7 @@ from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.escalation import messages as handoff
 from bot.escalation.service import is_bot_paused, resume_bot
+from bot.escalation.service import status as handoff_status
 from bot.privacy import held
 from bot.reading.contact import redact
 from bot.reading.requests import implied_intent
@@ -65,14 +66,10 @@ class Assistant:
             logger.exception("could not record a message from %s", sender_id)
             return [bot_message(replies.STORE_UNAVAILABLE)]
         message_id = recorded.message_id
-        if recorded.busy or recorded.paused:
-            status, held_reply = (
-                ("rate_limited", bot_message(replies.TOO_MANY_TURNS))
-                if recorded.busy
-                else ("held_for_staff", handoff.paused())
-            )
-            await self._record_outcome(message_id, status, [held_reply])
-            return [held_reply]
+        if recorded.answered_here is not None:
+            status, reply = recorded.answered_here
+            await self._record_outcome(message_id, status, [reply])
+            return [reply]
 
         status, intent = "answered", None
         try:
@@ -141,13 +138,12 @@ def _record_empty(sender_id: str, channel: str) -> tuple[int, bool]:
 @dataclass(frozen=True)
 class Recorded:
     """A visitor message as stored: its id; its text as the transcript and the engine see it
-    (placeholders for contacts); whether the conversation sends too fast, or is held for staff;
-    the intent the message implies."""
+    (placeholders for contacts); the reply the gateway gives itself, with its status (too fast,
+    held for staff, how a hand-off stands), else the intent the message implies."""
 
     message_id: int
     shown: str
-    busy: bool = False
-    paused: bool = False
+    answered_here: tuple[str, BotMessage] | None = None
     implied: str | None = None
 
 
@@ -164,14 +160,15 @@ def _record(sender_id: str, channel: str, text: VisitorText, address_key: str | 
         message_id = transcript.add_visitor_message(session, sender_id, channel, stored, address_key)
         held.hold(session, sender_id, message_id, redacted.found)
         if busy:
-            return Recorded(message_id, redacted.text, busy=True)
+            return Recorded(message_id, redacted.text, ("rate_limited", bot_message(replies.TOO_MANY_TURNS)))
         if text.normalized == RESTART:
             resume_bot(session, sender_id)
             return Recorded(message_id, redacted.text)
-        paused = is_bot_paused(session, sender_id)
-        return Recorded(
-            message_id, redacted.text, paused=paused, implied=_implied(session, sender_id, text.normalized)
-        )
+        if is_bot_paused(session, sender_id):
+            return Recorded(message_id, redacted.text, ("held_for_staff", handoff.paused()))
+        if waiting := handoff_status(session, sender_id, text.normalized):
+            return Recorded(message_id, redacted.text, ("answered", waiting))
+        return Recorded(message_id, redacted.text, implied=_implied(session, sender_id, text.normalized))
 
     try:
         return with_retries(work)

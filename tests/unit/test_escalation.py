@@ -1,5 +1,7 @@
 """Hand-off rules: urgency, one open escalation per conversation, pause until closed or restart."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -11,7 +13,7 @@ from bot.escalation.service import (
     is_bot_paused,
     needs_contact,
     open_escalation,
-    resume_bot,
+    status,
 )
 from bot.escalation.urgency import urgent_reason
 from bot.reading.contact import Contact, parse_contact
@@ -54,25 +56,25 @@ def test_one_open_escalation_per_conversation_raised_when_urgent(session):
     assert list(actions) == ["opened", "raised"]
 
 
-def test_contact_only_with_consent_then_paused_until_closed(session):
+def test_contact_only_with_consent_and_the_bot_goes_on_answering_until_closed(session):
     escalation = open_escalation(session, "web-b", "requested_human", None)
     assert needs_contact(escalation)
-    assert not is_bot_paused(session, "web-b")
+    assert re.fullmatch(r"R-[2-9A-HJ-NP-Z]{6}", escalation.reference)
     finish_handoff(session, "web-b", Contact(email="a@example.com"), "山田")
     assert (escalation.contact_consent, escalation.contact_email) == (True, "a@example.com")
-    assert is_bot_paused(session, "web-b")
+    assert not is_bot_paused(session, "web-b")  # nobody talks in the chat: the bot keeps answering
+    assert escalation.reference in status(session, "web-b", "まだですか")["text"]
+    assert status(session, "web-b", "特許の期間は？") is None
     close_escalation(session, escalation, "staff:sato", "電話で回答済み")
-    assert not is_bot_paused(session, "web-b")
+    assert status(session, "web-b", "まだですか") is None
     assert session.scalar(select(Escalation.status).where(Escalation.id == escalation.id)) == "closed"
     assert open_escalation(session, "web-b", "requested_human", None).id != escalation.id
 
 
-def test_declined_contact_stores_nothing_and_restart_resumes_the_bot(session):
+def test_declined_contact_stores_nothing_and_the_escalation_stays_open_for_staff(session):
     escalation = open_escalation(session, "web-c", "repeated_fallback", None)
     finish_handoff(session, "web-c", None, "should not be kept")
     assert (escalation.contact_consent, escalation.contact_name) == (False, None)
-    assert is_bot_paused(session, "web-c")
-    resume_bot(session, "web-c")
     assert not is_bot_paused(session, "web-c")
     assert escalation.status == "open"
 

@@ -111,7 +111,6 @@ def test_staff_work_an_escalation_from_open_to_closed_and_every_step_is_in_its_h
     save_user(session, ACTOR, "staff", "correct-horse-battery", "佐藤")
     escalation = open_escalation(session, "web-w", "urgent", "警告状が届いた")
     finish_handoff(session, "web-w", Contact(phone="03-1234-5678"), "山田")
-    assert is_bot_paused(session, "web-w")
 
     with pytest.raises(escalations.EscalationError):
         escalations.add_note(session, escalation.id, "   ", ACTOR)
