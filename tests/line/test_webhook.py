@@ -192,12 +192,14 @@ def test_a_new_friend_is_greeted_with_what_the_assistant_can_do(webhook, line_ap
 def test_after_an_unfollow_nothing_is_answered_until_a_new_follow(webhook, line_api):
     user = new_user()
     ask(webhook, line_api, user, "こんにちは")
+    # Made in the order LINE sends them: a follow stamped before the unfollow would rightly be stale.
+    unfollow = event("unfollow", user)
     ignored = [
         text_event(user, "特許について教えてください"),
         event("postback", user, postback={"data": "/ask_program"}),
     ]
     follow = event("follow", user, follow={"isUnblocked": True})
-    webhook.send(event("unfollow", user), *ignored, follow)
+    webhook.send(unfollow, *ignored, follow)
     line_api.wait_for(reply_token=follow["replyToken"])
     for message in ignored:
         assert line_api.calls(reply_token=message["replyToken"]) == []
