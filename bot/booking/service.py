@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,17 +84,22 @@ def may_book_more(session: Session, contact: Contact) -> bool:
     return _open_bookings_for(session, contact) < settings.limit(settings.open_bookings_per_contact)
 
 
+def _open_bookings_ahead(session: Session, *held_by: ColumnElement[bool]) -> int:
+    """How many bookings still ahead the holder ``held_by`` selects has open."""
+    query = select(func.count()).select_from(Booking)
+    return (
+        session.scalar(query.where(Booking.status == "booked", Booking.slot_start > now_tokyo(), *held_by))
+        or 0
+    )
+
+
 def _may_book_more_here(session: Session, sender_id: str | None) -> bool:
     """Whether the conversation holds fewer open bookings than allowed."""
     if sender_id is None:
         return True
     settings = get_settings()
-    count = session.scalar(
-        select(func.count())
-        .select_from(Booking)
-        .where(Booking.sender_id == sender_id, Booking.status == "booked", Booking.slot_start > now_tokyo())
-    )
-    return (count or 0) < settings.limit(settings.open_bookings_per_sender)
+    count = _open_bookings_ahead(session, Booking.sender_id == sender_id)
+    return count < settings.limit(settings.open_bookings_per_sender)
 
 
 def _address_of(session: Session, sender_id: str | None) -> str | None:
@@ -110,12 +115,8 @@ def _may_book_more_from(session: Session, address: str | None) -> bool:
         return True
     settings = get_settings()
     senders = select(Conversation.sender_id).where(Conversation.address_key == address)
-    count = session.scalar(
-        select(func.count())
-        .select_from(Booking)
-        .where(Booking.sender_id.in_(senders), Booking.status == "booked", Booking.slot_start > now_tokyo())
-    )
-    return (count or 0) < settings.limit(settings.open_bookings_per_address)
+    count = _open_bookings_ahead(session, Booking.sender_id.in_(senders))
+    return count < settings.limit(settings.open_bookings_per_address)
 
 
 def _holder_keys(request: BookingRequest, address: str | None) -> list[str]:
@@ -151,10 +152,7 @@ def forget_idle_holders(session: Session, now: datetime | None = None) -> int:
 def _open_bookings_for(session: Session, contact: Contact) -> int:
     matches = [c for c in (Booking.phone == contact.phone if contact.phone else None,
                            Booking.email == contact.email if contact.email else None) if c is not None]  # fmt: skip
-    rows = session.scalars(
-        select(Booking.id).where(Booking.status == "booked", Booking.slot_start > now_tokyo(), or_(*matches))
-    )
-    return len(rows.all())
+    return _open_bookings_ahead(session, or_(*matches))
 
 
 def _claim_seat(session: Session, booking: Booking) -> None:
