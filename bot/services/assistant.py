@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from anyio import to_thread
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -26,6 +27,7 @@ from bot.services.visitor_input import Problem, VisitorText
 
 logger = logging.getLogger(__name__)
 RESTART = "/restart"
+T = TypeVar("T")
 
 
 def _from_engine(raw_replies: list[dict[str, Any]]) -> list[BotMessage]:
@@ -129,10 +131,7 @@ def _record_empty(sender_id: str, channel: str) -> tuple[int, bool]:
         again = transcript.follows_an_empty_message(session, sender_id)
         return transcript.add_visitor_message(session, sender_id, channel, ""), again
 
-    try:
-        return with_retries(work)
-    except IntegrityError:  # another request made the conversation at the same time
-        return with_retries(work)
+    return _in_conversation(work)
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,13 @@ def _record(sender_id: str, channel: str, text: VisitorText, address_key: str | 
             return Recorded(message_id, redacted.text, ("answered", waiting))
         return Recorded(message_id, redacted.text, implied=_implied(session, sender_id, text.normalized))
 
+    return _in_conversation(work)
+
+
+def _in_conversation(work: Callable[[Session], T]) -> T:
+    """``work`` on a visitor's conversation; once more when another request made the conversation
+    at the same time (a visitor's first messages at once)."""
     try:
         return with_retries(work)
-    except IntegrityError:  # a visitor's first messages at once: another request made the conversation
+    except IntegrityError:
         return with_retries(work)

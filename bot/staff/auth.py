@@ -103,8 +103,8 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
     cannot pass the rate limit together; the password check waits its turn (bot/staff/passwords.py)
     and costs the same for an unknown account."""
     email = normalize_email(email)
-    attempt = with_retries(lambda session: ratelimit.begin(session, email, ip))
-    if with_retries(lambda session: ratelimit.is_locked(session, email, ip, before=attempt)):
+    attempt, locked = ratelimit.start(email, ip)
+    if locked:
         return LoginResult(None, locked=True)
     user = with_retries(lambda session: session.scalar(select(StaffUser).where(StaffUser.email == email)))
     if user is None or not user.active:

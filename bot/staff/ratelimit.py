@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
-from bot.core.db import rows_changed
+from bot.core.db import rows_changed, with_retries
 from bot.staff.models import LoginAttempt
 from bot.staff.timefmt import as_utc
 
@@ -70,6 +70,13 @@ def begin(session: Session, email: str, ip: str) -> int:
     session.add(attempt)
     session.flush()
     return attempt.id
+
+
+def start(email: str, ip: str) -> tuple[int, bool]:
+    """Record an attempt (committed at once), then whether the attempts before it used up the
+    limit: the attempt's id, and whether it is locked."""
+    attempt = with_retries(lambda session: begin(session, email, ip))
+    return attempt, with_retries(lambda session: is_locked(session, email, ip, before=attempt))
 
 
 def succeeded(session: Session, attempt_id: int) -> None:

@@ -51,8 +51,8 @@ def give_code(
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     key, ip = _attempts_key(staff.staff.email), request.client.host if request.client else "unknown"
-    attempt = with_retries(lambda s: ratelimit.begin(s, key, ip))
-    if with_retries(lambda s: ratelimit.is_locked(s, key, ip, before=attempt)):
+    attempt, locked = ratelimit.start(key, ip)
+    if locked:
         return _page(request, staff, safe_next(next), LOCKED, status=429)
     token = request.cookies.get(SESSION_COOKIE)
 
