@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.core.config import get_settings
+from bot.services.limits import LOOPBACK
 
 REQUESTS = Counter("chizai_requests_total", "HTTP requests", ["route", "method", "status"])
 LATENCY = Histogram(
@@ -21,9 +22,6 @@ LATENCY = Histogram(
 )
 
 router = APIRouter()
-
-
-LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 
 def _may_read(request: Request) -> bool:

@@ -12,10 +12,12 @@ new conversation.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import column, create_engine, delete, func, inspect, select, table
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 
 EVENTS = table("events", column("id"), column("sender_id"), column("type_name"), column("timestamp"))
 
@@ -35,39 +37,41 @@ def _current_session():
     )
 
 
-def forget_rasa_tracker(url: str, sender_id: str) -> None:
-    """Delete every event of one sender (a visitor deleting their conversation)."""
+@contextmanager
+def _events(url: str) -> Iterator[Connection | None]:
+    """A transaction on the tracker store, or ``None`` when Rasa has not written a tracker yet."""
     if _missing_sqlite_file(url):
+        yield None
         return
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            if inspect(connection).has_table("events"):
-                connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
+            yield connection if inspect(connection).has_table("events") else None
     finally:
         engine.dispose()
+
+
+def forget_rasa_tracker(url: str, sender_id: str) -> None:
+    """Delete every event of one sender (a visitor deleting their conversation)."""
+    with _events(url) as connection:
+        if connection is not None:
+            connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
 
 
 def purge_rasa_trackers(url: str, retention_days: int) -> int:
     """Delete the conversations whose last event is older than ``retention_days``; returns how many."""
-    if _missing_sqlite_file(url):  # Rasa has not written a tracker yet
-        return 0
     cutoff = time.time() - retention_days * 86400
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            if not inspect(connection).has_table("events"):
-                return 0
-            idle = (
-                select(EVENTS.c.sender_id)
-                .group_by(EVENTS.c.sender_id)
-                .having(func.max(EVENTS.c.timestamp) < cutoff)
-            )
-            count = connection.scalar(select(func.count()).select_from(idle.subquery()))
-            connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(idle)))
-            connection.execute(
-                delete(EVENTS).where(EVENTS.c.timestamp < cutoff, EVENTS.c.id < _current_session())
-            )
-            return count or 0
-    finally:
-        engine.dispose()
+    with _events(url) as connection:
+        if connection is None:
+            return 0
+        idle = (
+            select(EVENTS.c.sender_id)
+            .group_by(EVENTS.c.sender_id)
+            .having(func.max(EVENTS.c.timestamp) < cutoff)
+        )
+        count = connection.scalar(select(func.count()).select_from(idle.subquery()))
+        connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(idle)))
+        connection.execute(
+            delete(EVENTS).where(EVENTS.c.timestamp < cutoff, EVENTS.c.id < _current_session())
+        )
+        return count or 0
