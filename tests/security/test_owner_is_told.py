@@ -6,15 +6,13 @@ from datetime import datetime
 from email import message_from_bytes, policy
 
 import pytest
-import time_machine
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from bot.booking.calendar import seed_calendar
 from bot.booking.dialogue import cancel_or_change, check_cancel_contact
 from bot.booking.service import BookingRequest, change_booking, create_booking, find_booking
 from bot.core.config import get_settings
-from bot.core.db import migrate, session_factory, with_retries
+from bot.core.db import session_factory, with_retries
 from bot.notify import mail
 from bot.notify.models import OutgoingMail
 from bot.reading.contact import Contact
@@ -49,8 +47,6 @@ def inbox(settings_env, monkeypatch) -> Iterator[Inbox]:
 
 
 def booked(email: str = "owner@example.jp") -> str:
-    migrate()
-    with_retries(lambda s: seed_calendar(s, get_settings().calendar_file))
     request = BookingRequest("general", "akihabara", datetime(2026, 12, 1, 10), Contact(email=email))
     return with_retries(lambda s: create_booking(s, request)).number
 
@@ -60,8 +56,7 @@ def outbox() -> int:
         return session.scalar(select(func.count()).select_from(OutgoingMail)) or 0
 
 
-@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
-def test_a_cancel_from_another_chat_is_told_to_the_booking_s_address(inbox):
+def test_a_cancel_from_another_chat_is_told_to_the_booking_s_address(inbox, calendar):
     number = booked()
     assert with_retries(lambda s: check_cancel_contact(s, "web-someone", number, "owner@example.jp"))
     with_retries(lambda s: cancel_or_change(s, "web-someone", number, "cancel", None))
@@ -71,8 +66,7 @@ def test_a_cancel_from_another_chat_is_told_to_the_booking_s_address(inbox):
     assert number in content and outbox() == 0
 
 
-@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
-def test_a_change_by_staff_is_told_too(inbox):
+def test_a_change_by_staff_is_told_too(inbox, calendar):
     number = booked()
 
     def move(session):
@@ -84,8 +78,7 @@ def test_a_change_by_staff_is_told_too(inbox):
     assert to == ["owner@example.jp"] and "12/2(水) 15:00 に変更されました" in content
 
 
-@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
-def test_an_unreachable_server_keeps_the_mail_for_a_retry(inbox, monkeypatch):
+def test_an_unreachable_server_keeps_the_mail_for_a_retry(inbox, calendar, monkeypatch):
     number = booked()
     monkeypatch.setenv("CHIZAI_SMTP_PORT", str(free_port()))  # nobody listens there
     get_settings.cache_clear()
@@ -99,8 +92,7 @@ def test_an_unreachable_server_keeps_the_mail_for_a_retry(inbox, monkeypatch):
     assert mail.send_pending() == 0 and outbox() == 1
 
 
-@time_machine.travel("2026-11-25 09:00 +09:00", tick=False)
-def test_without_a_server_nothing_is_queued(settings_env):
+def test_without_a_server_nothing_is_queued(calendar):
     number = booked()
     with_retries(lambda s: check_cancel_contact(s, "web-x", number, "owner@example.jp"))
     with_retries(lambda s: cancel_or_change(s, "web-x", number, "cancel", None))

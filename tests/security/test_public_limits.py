@@ -6,11 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from bot.booking import messages as booking_messages
-from bot.booking.calendar import free_slots, seed_calendar
+from bot.booking.calendar import free_slots
 from bot.booking.dialogue import CANCEL_FORM, cancel_or_change, check_cancel_contact
 from bot.booking.service import BookingError, BookingRequest, create_booking
 from bot.conversation import replies
@@ -22,8 +21,6 @@ from bot.escalation.service import close_escalation, hand_off
 from bot.forms import drafts
 from bot.models import Conversation, Message
 from bot.reading.contact import Contact
-
-TOKYO_NOW = "2026-11-25 09:00 +09:00"  # a Wednesday
 
 
 def limit(monkeypatch, **values):
@@ -56,14 +53,6 @@ def test_one_address_with_many_conversations_is_asked_to_wait(client, monkeypatc
 def test_relaxed_limits_are_refused_in_production():
     with pytest.raises(ValueError, match="RELAXED"):
         Settings(env="production", relaxed_limits=True)
-
-
-@pytest.fixture
-def calendar(settings_env):
-    migrate()
-    with_retries(lambda session: seed_calendar(session, get_settings().calendar_file))
-    with time_machine.travel(TOKYO_NOW, tick=False):
-        yield
 
 
 def free_starts(count: int) -> list[datetime]:

@@ -3,14 +3,12 @@ LINE keyword), a cancelled booking's personal fields gone at once, and the notic
 
 from datetime import datetime
 
-import time_machine
 from sqlalchemy import select
 
-from bot.booking.calendar import seed_calendar
 from bot.booking.models import Booking
 from bot.booking.service import BookingRequest, cancel_booking, create_booking
 from bot.core.config import get_settings
-from bot.core.db import migrate, session_factory, with_retries
+from bot.core.db import session_factory, with_retries
 from bot.escalation.models import Escalation
 from bot.escalation.service import hand_off
 from bot.models import Conversation
@@ -42,17 +40,14 @@ def test_the_line_keyword_asks_for_the_deletion_and_nothing_else_does():
     assert not any(asks_to_forget(t) for t in ("予約を削除したい", "会話を削除するとどうなりますか"))
 
 
-def test_a_cancelled_booking_keeps_no_personal_field(settings_env):
-    migrate()
-    with_retries(lambda s: seed_calendar(s, get_settings().calendar_file))
-    with time_machine.travel("2026-11-25 09:00 +09:00", tick=False):
-        request = BookingRequest(
-            "general", "akihabara", datetime(2026, 12, 1, 10), Contact(phone="090-1234-5678"),
-            company="株式会社サンプル", person_name="山田太郎", description="新商品の名前", sender_id="web-x",
-        )  # fmt: skip
-        booking = with_retries(lambda s: create_booking(s, request))
-        with session_factory().begin() as session:
-            cancel_booking(session, session.get_one(Booking, booking.id))
+def test_a_cancelled_booking_keeps_no_personal_field(calendar):
+    request = BookingRequest(
+        "general", "akihabara", datetime(2026, 12, 1, 10), Contact(phone="090-1234-5678"),
+        company="株式会社サンプル", person_name="山田太郎", description="新商品の名前", sender_id="web-x",
+    )  # fmt: skip
+    booking = with_retries(lambda s: create_booking(s, request))
+    with session_factory().begin() as session:
+        cancel_booking(session, session.get_one(Booking, booking.id))
     with session_factory()() as session:
         kept = session.get_one(Booking, booking.id)
     assert (kept.number, kept.status) == (booking.number, "cancelled")

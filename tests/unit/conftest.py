@@ -6,9 +6,11 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
+from bot.booking.calendar import seed_calendar
 from bot.core import clock, db
 from bot.core.config import get_settings
 
@@ -43,3 +45,16 @@ def settings_env(tmp_path, monkeypatch) -> Iterator[None]:
 def client(settings_env) -> Iterator[TestClient]:
     with TestClient(create_app()) as test_client:
         yield test_client
+
+
+# A Wednesday in an ordinary week, Tokyo time: the booking tests' "now".
+CALENDAR_NOW = "2026-11-25 09:00 +09:00"
+
+
+@pytest.fixture
+def calendar(settings_env) -> Iterator[None]:
+    """A migrated store with the sample consultation calendar, the clock at ``CALENDAR_NOW``."""
+    db.migrate()
+    db.with_retries(lambda session: seed_calendar(session, get_settings().calendar_file))
+    with time_machine.travel(CALENDAR_NOW, tick=False):
+        yield

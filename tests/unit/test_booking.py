@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from bot.booking import messages
-from bot.booking.calendar import closure_reason, free_slots, seed_calendar
+from bot.booking.calendar import closure_reason, free_slots
 from bot.booking.dates import Wanted, parse_wanted
 from bot.booking.dialogue import ask, check
 from bot.booking.form import read_contact
@@ -22,21 +22,11 @@ from bot.booking.service import (
     find_booking,
     purge_personal_data,
 )
-from bot.core.config import get_settings
-from bot.core.db import migrate, session_factory, with_retries
+from bot.core.db import session_factory, with_retries
 from bot.reading.booking_number import read_booking_number
 from bot.reading.contact import Contact
 
 NOW = datetime(2026, 11, 25, 9, 0)  # a Wednesday, Tokyo time
-TOKYO_NOW = "2026-11-25 09:00 +09:00"
-
-
-@pytest.fixture
-def calendar(settings_env):
-    migrate()
-    with_retries(lambda session: seed_calendar(session, get_settings().calendar_file))
-    with time_machine.travel(TOKYO_NOW, tick=False):
-        yield
 
 
 def request(start: datetime, phone: str = "090-1234-5678", **kw) -> BookingRequest:
