@@ -51,9 +51,7 @@ class BookingRequest:
 
 def new_number() -> str:
     """A booking number that reveals nothing (not sequential): ``CZ-7K3M9P``."""
-    return booking_number.PREFIX + "".join(
-        secrets.choice(booking_number.ALPHABET) for _ in range(booking_number.LENGTH)
-    )
+    return booking_number.random_code()
 
 
 def _check_slot(session: Session, kind_id: str, place_id: str, start: datetime) -> int:

@@ -4,7 +4,6 @@ the bot paused until staff close it or the visitor starts over."""
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -73,7 +72,7 @@ def open_escalation(session: Session, sender_id: str, reason: str, trigger_text:
 
 def new_reference() -> str:
     """A reference number (受付番号) that reveals nothing: ``R-7K3M9P``."""
-    return "R-" + "".join(secrets.choice(booking_number.ALPHABET) for _ in range(booking_number.LENGTH))
+    return booking_number.random_code("R-")
 
 
 def status(session: Session, sender_id: str, text: str) -> BotMessage | None:

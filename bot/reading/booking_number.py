@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from bot.text.normalize import normalize
 
@@ -12,6 +13,11 @@ LENGTH = 6
 # In a sentence only with its prefix (「予約番号CZ-D6KY77をキャンセル」); alone also without it.
 _IN_TEXT = re.compile(rf"(?<![0-9A-Z])CZ[-\s]?([0-9A-Z]{{{LENGTH}}})(?![0-9A-Z])")
 _ALONE = re.compile(rf"(?:CZ[-\s]?)?([0-9A-Z]{{{LENGTH}}})")
+
+
+def random_code(prefix: str = PREFIX) -> str:
+    """A code in the booking numbers' alphabet that reveals nothing (not sequential): ``CZ-7K3M9P``."""
+    return prefix + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
 def read_booking_number(text: str) -> str | None:
