@@ -8,7 +8,8 @@ import bot.escalation.models
 import bot.forms.models
 import bot.notify.models
 import bot.privacy.models
-import bot.staff.models  # noqa: F401 - these imports register the tables on Base.metadata
+import bot.staff.models
+import bot.staffing.models  # noqa: F401 - these imports register the tables on Base.metadata
 from alembic import context
 from bot.core.config import get_settings
 from bot.models import Base

@@ -41,7 +41,8 @@ class Message(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
-    direction: Mapped[str] = mapped_column(String(8))  # "visitor" or "bot"
+    direction: Mapped[str] = mapped_column(String(8))  # "visitor", "bot" or "staff"
+    author: Mapped[str | None] = mapped_column(String(100))  # the staff member's display name
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[str | None] = mapped_column(Text)  # JSON list of {title, payload}
     intent: Mapped[str | None] = mapped_column(String(64))

@@ -9,7 +9,8 @@ from alembic.migration import MigrationContext
 import bot.booking.models
 import bot.catalogue.models
 import bot.escalation.models
-import bot.staff.models  # noqa: F401 - these imports register the tables on Base.metadata
+import bot.staff.models
+import bot.staffing.models  # noqa: F401 - these imports register the tables on Base.metadata
 from alembic import command
 from bot.core.db import alembic_config
 from bot.models import Base

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str = "chat@example.invalid"
+    # Where each new urgent escalation is announced by e-mail (the staff's shared address); unset = none.
+    urgent_mail_to: str | None = None
+    # The dashboard's address as staff open it, for links in those e-mails (e.g. https://chat.example.jp).
+    staff_base_url: str = ""
     # Bearer token for ``GET /metrics`` from elsewhere than this machine (a scraper); unset = loopback only.
     metrics_token: SecretStr | None = None
     # LINE Messaging API channel: secrets under LINE's own names (no prefix); unset = LINE off.

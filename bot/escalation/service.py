@@ -1,5 +1,6 @@
-"""The rules of a hand-off: one open escalation per conversation, contact only with consent,
-the bot paused until staff close it or the visitor starts over."""
+"""The rules of a hand-off: one open escalation per conversation, contact only with consent; a
+person answers in the chat when someone is on duty (bot/escalation/live.py), else the bot tells
+so honestly and goes on answering."""
 
 from __future__ import annotations
 
@@ -13,16 +14,18 @@ from sqlalchemy.orm import Session
 from bot.conversation.messages import BotMessage
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
-from bot.escalation import messages
+from bot.escalation import live, messages
 from bot.escalation.models import Escalation, EscalationEvent
 from bot.escalation.urgency import urgent_reason
 from bot.forms import drafts
 from bot.models import Conversation
+from bot.notify import mail
 from bot.privacy import held
 from bot.reading import booking_number
 from bot.reading.answers import wants_contact
 from bot.reading.clauses import carried
 from bot.reading.contact import Contact, parse_contact
+from bot.staffing import duty
 from bot.text.normalize import normalize
 
 VISITOR = "visitor"
@@ -54,6 +57,7 @@ def open_escalation(session: Session, sender_id: str, reason: str, trigger_text:
         if priority == "high" and escalation.priority != "high":
             escalation.priority, escalation.reason = "high", reason
             _log(session, escalation, BOT, "raised", trigger_text)
+            announce_urgent(session, escalation)
         return escalation
     channel = session.scalar(select(Conversation.channel).where(Conversation.sender_id == sender_id))
     escalation = Escalation(
@@ -67,7 +71,22 @@ def open_escalation(session: Session, sender_id: str, reason: str, trigger_text:
     session.add(escalation)
     session.flush()
     _log(session, escalation, BOT, "opened", trigger_text)
+    if priority == "high":
+        announce_urgent(session, escalation)
     return escalation
+
+
+def announce_urgent(session: Session, escalation: Escalation) -> None:
+    """E-mail the staff's address about a new urgent case: its number and where to open it, never
+    the visitor's words or contact (those stay behind the dashboard's sign-in)."""
+    settings = get_settings()
+    link = f"{settings.staff_base_url.rstrip('/')}/staff/escalations/{escalation.id}"
+    mail.queue(
+        session,
+        settings.urgent_mail_to,
+        f"[緊急] チャットの新しいエスカレーション {escalation.reference}",
+        messages.URGENT_MAIL.format(ref=escalation.reference, link=link),
+    )
 
 
 def new_reference() -> str:
@@ -76,11 +95,36 @@ def new_reference() -> str:
 
 
 def status(session: Session, sender_id: str, text: str) -> BotMessage | None:
-    """The honest answer to «まだですか» while the conversation's escalation is open."""
+    """The honest answer to «まだですか» while the conversation's escalation is open: a staff
+    member is on it, the place in the queue, or waiting (with the staffed hours when off)."""
     if not _ASKS_STATUS.search(normalize(text)):
         return None
     escalation = _open_for(session, sender_id)
-    return messages.waiting(escalation) if escalation is not None else None
+    if escalation is None:
+        return None
+    position = live.queue_position(session, escalation) if escalation.bot_paused else None
+    return messages.waiting(escalation, duty.availability(session), position)
+
+
+_CHANGES_CONTACT = re.compile(
+    r"(連絡先|連絡|電話|メール|アドレス|番号).{0,12}(変更|変え|替え|代え)|(変更|変え|替え)(て|た|まし|ます|たい|希望)|"
+    r"ではなく|じゃなくて|やっぱり|の方が|のほうが|にしてください|宛て?に(ご)?連絡"
+)
+
+
+def change_contact(session: Session, sender_id: str, text: str) -> BotMessage | None:
+    """A call-back's contact changed later in the conversation («やっぱりメールでお願いします
+    a@b.jp»): stored, and the visitor told (masked); None when the message is not that."""
+    escalation = _open_for(session, sender_id)
+    if escalation is None or not escalation.contact_consent or not _CHANGES_CONTACT.search(text):
+        return None
+    contact = parse_contact(text)
+    if contact is None:
+        return None
+    escalation.contact_phone, escalation.contact_email = contact.phone, contact.email
+    held.release(session, sender_id)
+    _log(session, escalation, VISITOR, "contact_changed")
+    return messages.contact_changed(escalation, contact.masked())
 
 
 def needs_contact(escalation: Escalation) -> bool:
@@ -105,24 +149,45 @@ def finish_handoff(
     return escalation
 
 
-def is_bot_paused(session: Session, sender_id: str) -> bool:
-    """True while an open escalation holds the conversation for staff."""
+def held_for_staff(session: Session, sender_id: str) -> live.Holding | None:
+    """What a visitor message gets while the conversation is held for a person
+    (bot/escalation/live.py); None when the bot answers."""
     escalation = _open_for(session, sender_id)
-    return bool(escalation and escalation.bot_paused)
+    if escalation is None or not escalation.bot_paused:
+        return None
+    return live.holding(session, escalation)
 
 
-def resume_bot(session: Session, sender_id: str) -> None:
-    """The visitor starts over: the bot answers again; the escalation stays open for staff."""
+def file_if_urgent(session: Session, sender_id: str, text: str) -> list[BotMessage]:
+    """Urgency on every path: a turn whose text is urgent (a form's answer, a question the bot
+    answered) files the conversation as 緊急 unless it is already; what to tell the visitor
+    (the phone number at once), said before the bot's own replies."""
+    if not urgent_reason(text):
+        return []
     escalation = _open_for(session, sender_id)
-    if escalation is not None and escalation.bot_paused:
-        escalation.bot_paused = False
-        _log(session, escalation, VISITOR, "restarted")
+    if escalation is not None and escalation.priority == "high":
+        return []
+    escalation = open_escalation(session, sender_id, "urgent", text)
+    return [messages.urgent_noted(escalation, duty.availability(session))]
+
+
+def resume_bot(session: Session, sender_id: str) -> BotMessage | None:
+    """The visitor stops waiting for a person (「チャットボットに戻る」, or starting over): the bot
+    answers again, the escalation stays open for staff; what to tell them (None: not held)."""
+    escalation = _open_for(session, sender_id)
+    if escalation is None or not escalation.bot_paused:
+        return None
+    escalation.bot_paused = False
+    _log(session, escalation, VISITOR, "restarted")
+    return messages.back_to_bot(escalation)
 
 
 def close_escalation(session: Session, escalation: Escalation, actor: str, resolution: str) -> None:
-    """Staff close the escalation; the bot answers the visitor again."""
+    """Staff close the escalation; the bot answers the visitor again (and says so, when a person
+    was in the chat)."""
+    live.hand_back(session, escalation, actor)
     escalation.status, escalation.resolution = "closed", resolution
-    escalation.closed_at, escalation.bot_paused = utcnow(), False
+    escalation.closed_at = utcnow()
     _log(session, escalation, actor, "closed", resolution)
 
 
@@ -149,15 +214,19 @@ class Handoff:
 def hand_off(
     session: Session, sender_id: str, reason: str, text: str, before: list[BotMessage] | None = None
 ) -> Handoff:
-    """Open (or raise) the escalation and say so with its reference number; the contact form
-    follows unless contact was settled. A conversation that has opened its hour's escalations is
-    given the phone number instead."""
+    """Open (or raise) the escalation and say so with its reference number. While a person is on
+    duty the visitor waits in the chat for them; otherwise the contact form follows unless
+    contact was settled. A conversation that has opened its hour's escalations is given the
+    phone number instead."""
     if _open_for(session, sender_id) is None and _opened_too_often(session, sender_id):
         return Handoff([*(before or []), messages.too_often()], needs_contact=False)
     if urgent_reason(text):  # on every path: asked for a person, a fallback, a topic question
         reason = "urgent"
     escalation = open_escalation(session, sender_id, reason, text or None)
-    told = [*(before or []), *messages.opened(escalation)]
+    presence = duty.availability(session)
+    if presence.live:
+        return Handoff([*(before or []), *live.start_waiting(session, escalation)], needs_contact=False)
+    told = [*(before or []), *messages.opened(escalation, presence)]
     if needs_contact(escalation):
         return Handoff(told, needs_contact=True)
     return Handoff([*told, *messages.finished(escalation)], needs_contact=False)

@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 from bot.conversation import context, replies
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
-from bot.escalation import messages as handoff
-from bot.escalation.service import is_bot_paused, resume_bot
-from bot.escalation.service import status as handoff_status
+from bot.escalation import service as handoff
+from bot.escalation.messages import BACK_TO_BOT_PAYLOAD
 from bot.privacy import held
 from bot.reading.contact import redact
 from bot.reading.requests import implied_intent
@@ -72,7 +71,20 @@ class Assistant:
             status, reply = recorded.answered_here
             await self._record_outcome(message_id, status, [reply])
             return [reply]
+        messages, status, intent = await self._ask_engine(sender_id, recorded)
+        try:
+            urgent = await to_thread.run_sync(_file_if_urgent, sender_id, text.normalized)
+        except SQLAlchemyError:
+            logger.exception("could not check the urgency of a message from %s", sender_id)
+            urgent = []
+        messages = [*recorded.preface, *urgent, *messages]
+        await self._record_outcome(message_id, status, messages, intent)
+        return messages
 
+    async def _ask_engine(
+        self, sender_id: str, recorded: Recorded
+    ) -> tuple[list[BotMessage], str, dict[str, Any] | None]:
+        """The engine's replies to a recorded message, with the turn's status and intent."""
         status, intent = "answered", None
         try:
             async with self._turns.turn(sender_id):
@@ -85,9 +97,7 @@ class Assistant:
             # Rasa answers with no messages when an action failed (its error is in the logs).
             status = "no_reply" if status == "answered" else status
             messages = [bot_message(replies.NO_REPLY, replies.NEXT_STEP_BUTTONS)]
-
-        await self._record_outcome(message_id, status, messages, intent)
-        return messages
+        return messages, status, intent
 
     async def refuse(self, sender_id: str, channel: str, problem: Problem, limit: int) -> list[BotMessage]:
         """The polite answer to unusable input. An empty message is recorded: the first gets the
@@ -134,16 +144,22 @@ def _record_empty(sender_id: str, channel: str) -> tuple[int, bool]:
     return _in_conversation(work)
 
 
+def _file_if_urgent(sender_id: str, text: str) -> list[BotMessage]:
+    return with_retries(lambda session: handoff.file_if_urgent(session, sender_id, text))
+
+
 @dataclass(frozen=True)
 class Recorded:
     """A visitor message as stored: its id; its text as the transcript and the engine see it
     (placeholders for contacts); the reply the gateway gives itself, with its status (too fast,
-    held for staff, how a hand-off stands), else the intent the message implies."""
+    held for staff, how a hand-off stands), else the intent the message implies and what is said
+    before the engine's replies (a live hand-off that ended)."""
 
     message_id: int
     shown: str
     answered_here: tuple[str, BotMessage] | None = None
     implied: str | None = None
+    preface: tuple[BotMessage, ...] = ()
 
 
 def _record(sender_id: str, channel: str, text: VisitorText, address_key: str | None = None) -> Recorded:
@@ -161,15 +177,28 @@ def _record(sender_id: str, channel: str, text: VisitorText, address_key: str | 
         if busy:
             return Recorded(message_id, redacted.text, ("rate_limited", bot_message(replies.TOO_MANY_TURNS)))
         if text.normalized == RESTART:
-            resume_bot(session, sender_id)
+            handoff.resume_bot(session, sender_id)
             return Recorded(message_id, redacted.text)
-        if is_bot_paused(session, sender_id):
-            return Recorded(message_id, redacted.text, ("held_for_staff", handoff.paused()))
-        if waiting := handoff_status(session, sender_id, text.normalized):
+        if text.normalized == BACK_TO_BOT_PAYLOAD:
+            back = handoff.resume_bot(session, sender_id)
+            return Recorded(message_id, redacted.text, ("answered", back or nothing_held()))
+        if waiting := handoff.status(session, sender_id, text.normalized):
             return Recorded(message_id, redacted.text, ("answered", waiting))
-        return Recorded(message_id, redacted.text, implied=_implied(session, sender_id, text.normalized))
+        holding = handoff.held_for_staff(session, sender_id)
+        if holding is not None and holding.held:
+            return Recorded(message_id, redacted.text, ("held_for_staff", holding.message))
+        if changed := handoff.change_contact(session, sender_id, text.normalized):
+            return Recorded(message_id, redacted.text, ("answered", changed))
+        preface = (holding.message,) if holding is not None else ()
+        implied = _implied(session, sender_id, text.normalized)
+        return Recorded(message_id, redacted.text, implied=implied, preface=preface)
 
     return _in_conversation(work)
+
+
+def nothing_held() -> BotMessage:
+    """「チャットボットに戻る」 pressed when the bot is answering already."""
+    return bot_message(replies.ALREADY_WITH_BOT, replies.NEXT_STEP_BUTTONS)
 
 
 def _in_conversation(work: Callable[[Session], T]) -> T:

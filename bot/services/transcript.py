@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
@@ -39,6 +39,47 @@ def add_visitor_message(
 
 
 EMPTY = "empty"
+# The status of a message written outside a visitor's turn (a staff member's reply, the notice
+# that staff took or handed back the conversation): channels are told of these (bot/api/routes/web.py).
+LIVE = "live"
+
+
+def add_live_message(
+    session: Session,
+    sender_id: str,
+    channel: str,
+    direction: str,
+    reply: Mapping[str, Any],
+    author: str | None = None,
+) -> int:
+    """Store a message written outside a visitor's turn, before any channel shows it; its id."""
+    conversation = _conversation(session, sender_id, channel)
+    buttons = json.dumps(reply.get("buttons") or [], ensure_ascii=False)
+    message = Message(
+        conversation=conversation,
+        direction=direction,
+        text=reply.get("text", ""),
+        buttons=buttons,
+        author=author,
+        status=LIVE,
+    )
+    session.add(message)
+    session.flush()
+    return message.id
+
+
+def newest_live_message(sender_id: str) -> int:
+    """The id of the conversation's newest message written outside a visitor's turn (0: none)."""
+
+    def work(session: Session) -> int:
+        newest = session.scalar(
+            select(func.max(Message.id))
+            .join(Conversation)
+            .where(Conversation.sender_id == sender_id, Message.status == LIVE)
+        )
+        return newest or 0
+
+    return with_retries(work)
 
 
 def follows_an_empty_message(session: Session, sender_id: str) -> bool:
@@ -97,6 +138,7 @@ def transcript(sender_id: str) -> list[dict[str, Any]]:
         return [
             {
                 "direction": m.direction,
+                **({"author": m.author} if m.author else {}),
                 "text": m.text,
                 "buttons": json.loads(m.buttons) if m.buttons else [],
                 "created_at": m.created_at.isoformat(),

@@ -10,7 +10,7 @@ from bot.escalation.models import Escalation, EscalationEvent
 from bot.escalation.service import (
     close_escalation,
     finish_handoff,
-    is_bot_paused,
+    held_for_staff,
     needs_contact,
     open_escalation,
     status,
@@ -62,7 +62,7 @@ def test_contact_only_with_consent_and_the_bot_goes_on_answering_until_closed(se
     assert re.fullmatch(r"R-[2-9A-HJ-NP-Z]{6}", escalation.reference)
     finish_handoff(session, "web-b", Contact(email="a@example.com"), "山田")
     assert (escalation.contact_consent, escalation.contact_email) == (True, "a@example.com")
-    assert not is_bot_paused(session, "web-b")  # nobody talks in the chat: the bot keeps answering
+    assert held_for_staff(session, "web-b") is None  # nobody talks in the chat: the bot keeps answering
     assert escalation.reference in status(session, "web-b", "まだですか")["text"]
     assert status(session, "web-b", "特許の期間は？") is None
     close_escalation(session, escalation, "staff:sato", "電話で回答済み")
@@ -75,7 +75,7 @@ def test_declined_contact_stores_nothing_and_the_escalation_stays_open_for_staff
     escalation = open_escalation(session, "web-c", "repeated_fallback", None)
     finish_handoff(session, "web-c", None, "should not be kept")
     assert (escalation.contact_consent, escalation.contact_name) == (False, None)
-    assert not is_bot_paused(session, "web-c")
+    assert held_for_staff(session, "web-c") is None
     assert escalation.status == "open"
 
 

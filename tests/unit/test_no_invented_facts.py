@@ -21,6 +21,7 @@ from bot.core.config import ROOT, get_settings
 from bot.escalation import messages as handoff
 from bot.escalation.models import Escalation
 from bot.reading.facts import fact_tokens, source_tokens
+from bot.staffing.duty import Availability, Presence
 from bot.services import answers
 
 JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
@@ -84,13 +85,24 @@ def catalogue_cards() -> dict[str, str]:
     return cards
 
 
+PRESENCES = [
+    Availability(p, "(職員が設定する対応時間)") for p in Presence
+]  # hours are staff settings, not facts
+
+
 def handoff_messages() -> dict[str, str]:
     texts = {}
     for reason in ("requested_human", "repeated_fallback", "urgent"):
         for consent in (None, True, False):
             escalation = Escalation(reason=reason, contact_consent=consent)
-            for message in [*handoff.opened(escalation), *handoff.finished(escalation), handoff.paused()]:
-                texts[f"handoff:{reason}:{consent}:{message['text'][:10]}"] = message["text"]
+            for presence in PRESENCES:
+                told = [*handoff.opened(escalation, presence), *handoff.opened_live(escalation, 2)]
+                told += [*handoff.finished(escalation), handoff.waiting(escalation, presence, None)]
+                told += [handoff.live_ended(escalation, presence), handoff.urgent_noted(escalation, presence)]
+                for message in told:
+                    texts[f"handoff:{reason}:{consent}:{presence.presence}:{message['text'][:10]}"] = message[
+                        "text"
+                    ]
     return texts
 
 

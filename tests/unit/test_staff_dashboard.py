@@ -16,7 +16,7 @@ from bot.core.clock import now_tokyo, utcnow
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
 from bot.escalation.models import EscalationEvent
-from bot.escalation.service import finish_handoff, is_bot_paused, open_escalation
+from bot.escalation.service import finish_handoff, held_for_staff, open_escalation
 from bot.models import PURGED_TEXT, Conversation, Message
 from bot.reading.contact import Contact
 from bot.staff import analytics, bookings, catalogue, charts, escalations
@@ -126,7 +126,7 @@ def test_staff_work_an_escalation_from_open_to_closed_and_every_step_is_in_its_h
     escalations.close(session, escalation.id, "電話で回答した", ACTOR)
 
     assert escalation.status == "closed" and escalation.resolution == "電話で回答した"
-    assert not is_bot_paused(session, "web-w")
+    assert held_for_staff(session, "web-w") is None
     history = [(e.actor, e.action, e.note) for e in escalations.history(session, escalation.id)]
     assert history[2:] == [
         (ACTOR, "assigned", "佐藤"),
