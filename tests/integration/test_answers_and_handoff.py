@@ -99,6 +99,21 @@ def test_an_urgent_matter_files_as_urgent_on_every_path_with_the_phone_number(sy
     assert escalations(system, sender_id)[0][:2] == ("urgent", "high")
 
 
+def test_an_urgent_answer_inside_the_booking_form_files_as_urgent_and_the_booking_goes_on(system, gateway):
+    sender_id = sender()
+    chat(gateway, "相談を予約したい", sender_id)
+    messages = chat(
+        gateway, "特許のことです。競合から警告状が届いていて、来週までに回答しろと言われています", sender_id
+    )
+    said = [m["text"] for m in messages]
+    assert "優先してお伝えしました" in said[0] and "03-3832-3656" in said[0]
+    assert len(said) > 1 and "優先して" not in said[-1]  # the form asks its next question
+    assert escalations(system, sender_id)[0][:2] == ("urgent", "high")
+    again = chat(gateway, "訴状も届くかもしれません", sender_id)
+    assert not any("優先してお伝えしました" in m["text"] for m in again)  # told once
+    assert len(escalations(system, sender_id)) == 1
+
+
 def test_an_invalid_contact_is_asked_again(gateway):
     sender_id = sender()
     chat(gateway, "担当者と話したいです", sender_id)
