@@ -21,8 +21,8 @@ from bot.core.config import ROOT, get_settings
 from bot.escalation import messages as handoff
 from bot.escalation.models import Escalation
 from bot.reading.facts import fact_tokens, source_tokens
-from bot.staffing.duty import Availability, Presence
 from bot.services import answers
+from bot.staffing.duty import Availability, Presence
 
 JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 # Product limits we set ourselves, not facts about the center.
