@@ -54,8 +54,8 @@ def marks(booking: Booking, now: datetime) -> tuple[str, ...]:
     return tuple(found)
 
 
-def upcoming(session: Session, status: str, place: str, now: datetime) -> list[Row]:
-    """Consultations from today on (Japan time), earliest first."""
+def upcoming(session: Session, status: str, place: str, now: datetime, limit: int | None = 500) -> list[Row]:
+    """Consultations from today on (Japan time), earliest first; ``limit=None`` for all of them."""
     today = datetime.combine(now_tokyo().date(), time())
     query = select(Booking).where(Booking.slot_start >= today)
     if status in STATUSES:
@@ -65,7 +65,7 @@ def upcoming(session: Session, status: str, place: str, now: datetime) -> list[R
     kinds, places = _names(session, ConsultationKind), _names(session, Place)
     return [
         Row(b, kinds.get(b.kind_id, b.kind_id), places.get(b.place_id, b.place_id), marks(b, now))
-        for b in session.scalars(query.order_by(Booking.slot_start, Booking.id).limit(500))
+        for b in session.scalars(query.order_by(Booking.slot_start, Booking.id).limit(limit))
     ]
 
 

@@ -52,11 +52,15 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    assigned: str = ""  # a staff member's e-mail, or "none" for nobody
     page: int = 1
 
     @classmethod
-    def parse(cls, params: dict[str, str]) -> Filters:
-        """Filters from query parameters; unknown values are ignored rather than refused."""
+    def parse(cls, params: dict[str, str], me: str = "") -> Filters:
+        """Filters from query parameters; unknown values are ignored rather than refused.
+
+        ``assigned=me`` stands for ``me``, the signed-in staff member's e-mail.
+        """
 
         def pick(name: str, allowed: dict[str, str], default: str = "") -> str:
             value = params.get(name, default)
@@ -67,6 +71,12 @@ class Filters:
                 return date.fromisoformat(params.get(name, ""))
             except ValueError:
                 return None
+
+        def assignee() -> str:
+            value = params.get("assigned", "")
+            if value == "me":
+                return me
+            return value if value == "none" or ("@" in value and len(value) <= 254) else ""
 
         try:
             page = max(1, int(params.get("page", "1")))
@@ -80,6 +90,7 @@ class Filters:
             date_from=day("date_from"),
             date_to=day("date_to"),
             q=params.get("q", "").strip()[:100],
+            assigned=assignee(),
             page=page,
         )
 
@@ -97,6 +108,10 @@ def _query(filters: Filters):
     ):
         if value:
             query = query.where(column == value)
+    if filters.assigned == "none":
+        query = query.where(Escalation.assigned_to.is_(None))
+    elif filters.assigned:
+        query = query.where(Escalation.assigned_to == filters.assigned)
     if filters.date_from:
         query = query.where(Escalation.created_at >= tokyo_midnight(filters.date_from))
     if filters.date_to:
@@ -167,6 +182,7 @@ class Turn:
     intent: str | None = None
     confidence: float | None = None
     purged: bool = False
+    author: str | None = None  # the staff member who wrote it
 
 
 def transcript(session: Session, sender_id: str) -> list[Turn]:
@@ -198,6 +214,7 @@ def transcript(session: Session, sender_id: str) -> list[Turn]:
                 intent=message.intent,
                 confidence=message.confidence,
                 purged=message.text == PURGED_TEXT,
+                author=message.author,
             )
         )
     return turns

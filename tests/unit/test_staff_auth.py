@@ -330,6 +330,9 @@ ADMIN_ONLY = {
     ("POST", "/staff/slots/pattern"),
     ("POST", "/staff/slots/closed-days"),
     ("POST", "/staff/slots/closed-days/{day}/delete"),
+    ("POST", "/staff/hours/pattern"),
+    ("POST", "/staff/hours/closed-days"),
+    ("POST", "/staff/hours/closed-days/{day}/delete"),
 }
 
 

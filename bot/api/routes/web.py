@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
+import anyio
 import jinja2
 from anyio import to_thread
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.api.errors import error_response
@@ -100,6 +103,47 @@ async def forget_chat(request: Request) -> JSONResponse:
         logger.exception("could not delete the conversation of %s", sender_id)
         return error_response(503, "forget_unavailable", FORGET_UNAVAILABLE)
     return JSONResponse({"sender_id": sender_id, "messages": [bot_message(FORGOTTEN)]})
+
+
+STREAM_SECONDS = 50.0  # then the browser reconnects (EventSource), well before idle timeouts
+POLL_SECONDS = 1.0
+KEEP_ALIVE_SECONDS = 15.0
+
+
+async def _live_events(request: Request, sender_id: str, seen: int | None) -> AsyncIterator[str]:
+    """``message`` events (with the newest id) when staff write in the conversation; the widget
+    then reads its history again, so nothing is lost across reconnects, workers or restarts."""
+    yield f"retry: {int(POLL_SECONDS * 1000)}\n\n"
+    started = quiet_since = monotonic()
+    while monotonic() - started < STREAM_SECONDS and not await request.is_disconnected():
+        try:
+            newest = await to_thread.run_sync(transcript.newest_live_message, sender_id)
+        except SQLAlchemyError:
+            newest = seen or 0
+        if seen is None or newest > seen:
+            event = "ready" if seen is None else "message"
+            seen = newest
+            quiet_since = monotonic()
+            yield f"id: {newest}\nevent: {event}\ndata: {newest}\n\n"
+        elif monotonic() - quiet_since > KEEP_ALIVE_SECONDS:
+            quiet_since = monotonic()
+            yield ": keep-alive\n\n"
+        await anyio.sleep(POLL_SECONDS)
+
+
+def _last_event_id(request: Request) -> int | None:
+    value = request.headers.get("last-event-id", "")
+    return int(value) if value.isdigit() else None
+
+
+@router.get("/api/chat/events")
+async def chat_events(request: Request, sender_id: str = "") -> Response:
+    """Server-sent events: a staff member wrote in this visitor's conversation."""
+    if not SENDER_ID_PATTERN.fullmatch(sender_id):
+        return error_response(400, "invalid_sender_id", INVALID_SENDER)
+    stream = _live_events(request, sender_id, _last_event_id(request))
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
 
 
 @router.get("/api/chat/history")

@@ -11,7 +11,18 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from bot.privacy.retention import scheduled_purge
-from bot.staff.routes import accounts, analytics, bookings, catalogue, escalations, home, login, second_factor
+from bot.staff.routes import (
+    accounts,
+    analytics,
+    bookings,
+    catalogue,
+    escalations,
+    export,
+    home,
+    live,
+    login,
+    second_factor,
+)
 from bot.staff.web import StaffRoute
 
 
@@ -25,10 +36,12 @@ MODULES = (
     login,
     second_factor,
     escalations,
+    live,
     bookings,
     catalogue,
     analytics,
     accounts,
+    export,
     home,
 )  # home's catch-all last
 router = APIRouter(route_class=StaffRoute, include_in_schema=False, lifespan=lifespan)

@@ -20,8 +20,8 @@ LIST = "/staff/escalations"
 
 
 @router.get(LIST)
-def escalation_list(request: Request, _staff: CurrentStaff) -> HTMLResponse:
-    filters = work.Filters.parse(dict(request.query_params))
+def escalation_list(request: Request, staff: CurrentStaff) -> HTMLResponse:
+    filters = work.Filters.parse(dict(request.query_params), me=staff.staff.email)
 
     def read(session):
         rows, total = work.list_escalations(session, filters)

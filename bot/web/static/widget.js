@@ -48,6 +48,8 @@
     typing: "回答を準備しています",
     visitorSpeaker: "あなた：",
     botSpeaker: "自動応答：",
+    staffSpeaker: "センターの担当者：",
+    staffName: "担当者",
     unsent: "未送信（接続を待っています）",
     offline:
       "ただいまサーバーに接続できません。接続が戻りしだい、自動でお送りします。入力された内容は消えませんので、しばらくお待ちください。",
@@ -128,6 +130,7 @@ svg { width: 22px; height: 22px; fill: currentColor; flex: none; }
 .messages { display: flex; flex-direction: column; gap: 12px; margin: 0; padding: 0; list-style: none; }
 .msg { display: flex; flex-direction: column; max-width: 88%; }
 .msg.bot { align-self: flex-start; align-items: flex-start; }
+.msg.staff .author { font-size: 12px; color: #3d4a5c; margin: 0 0 2px; }
 .msg.visitor { align-self: flex-end; align-items: flex-end; }
 .bubble { padding: 8px 12px; border-radius: 14px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .bot .bubble { background: #fff; border: 1px solid #d3dae2; border-top-left-radius: 4px; }
@@ -496,9 +499,32 @@ textarea:focus { border-color: #0b4f8a; }
       if (focus) this.input.focus();
       this.scrollDown();
       this.syncHistory();
+      this.listen();
+    }
+
+    /** Server-sent events while the panel is open: a staff member wrote, so read the history. */
+    listen() {
+      const sender = storedSender();
+      if (this.events || !sender || typeof EventSource === "undefined") return;
+      const url = new URL("api/chat/events?sender_id=" + encodeURIComponent(sender), BASE);
+      this.events = new EventSource(url);
+      this.events.addEventListener("message", () => this.syncHistory());
+      this.events.addEventListener("ready", () => this.syncHistory());
+      this.events.onerror = () => {
+        if (this.events && this.events.readyState === EventSource.CLOSED) {
+          this.stopListening();
+          setTimeout(() => !this.panel.hidden && this.listen(), 3000);
+        }
+      };
+    }
+
+    stopListening() {
+      if (this.events) this.events.close();
+      this.events = null;
     }
 
     close() {
+      this.stopListening();
       this.panel.hidden = true;
       this.launcher.hidden = false;
       this.launcher.setAttribute("aria-expanded", "false");
@@ -585,6 +611,7 @@ textarea:focus { border-color: #0b4f8a; }
       this.markUnsent(item.node, false);
       this.online();
       replies.forEach((reply) => this.addBot(reply, new Date()));
+      this.listen();
       this.afterChange();
       this.pump();
     }
@@ -627,6 +654,7 @@ textarea:focus { border-color: #0b4f8a; }
       for (const turn of turns) {
         const at = new Date(turn.created_at);
         if (turn.direction === "bot") this.addBot(turn, at);
+        else if (turn.direction === "staff") this.addBot(turn, at, [TEXT.staffName, turn.author].filter(Boolean).join(" "));
         else this.addVisitor(this.titles.get(turn.text) || String(turn.text), at, false);
       }
       for (const item of this.queue) {
@@ -687,13 +715,14 @@ textarea:focus { border-color: #0b4f8a; }
       node.querySelector(".state").hidden = !unsent;
     }
 
-    addBot(message, at) {
+    addBot(message, at, staffName) {
       const buttons = Array.isArray(message.buttons) ? message.buttons : [];
       buttons.forEach((b) => this.titles.set(String(b.payload), String(b.title)));
-      const node = h("li", { class: "msg bot" }, [
-        h("span", { class: "sr", text: TEXT.botSpeaker }),
-        h("div", { class: "bubble" }, [richText(String(message.text || ""))]),
+      const node = h("li", { class: staffName ? "msg bot staff" : "msg bot" }, [
+        h("span", { class: "sr", text: staffName ? TEXT.staffSpeaker : TEXT.botSpeaker }),
       ]);
+      if (staffName) node.append(h("div", { class: "author", text: staffName }));
+      node.append(h("div", { class: "bubble" }, [richText(String(message.text || ""))]));
       if (buttons.length) {
         const group = { class: "choices", role: "group", "aria-label": TEXT.choicesLabel };
         node.append(h("div", group, buttons.map((b) => this.choiceButton(b))));
