@@ -73,7 +73,9 @@ class ActionHandleFallback(Action):
 NOT_AN_ANSWER = ("deny",)
 
 
-async def kept(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: str | None) -> dict:
+async def kept(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: str | None
+) -> dict[str, str | None]:
     """The answer goes to the contact form's draft; Rasa's slot gets FILLED (or None: ask again)."""
     filled = await in_session(dispatcher, lambda s: keep_contact_answer(s, tracker.sender_id, slot, value))
     return {slot: filled}
@@ -109,9 +111,9 @@ class ValidateContactForm(FormValidationAction):
             return {} if consent is None else {"contact_consent": False}
         found: dict[str, Any] = {"contact_consent": True}
         if name:
-            found["contact_name"] = await kept(dispatcher, tracker, "contact_name", name)
+            found.update(await kept(dispatcher, tracker, "contact_name", name))
         if contact:
-            found["contact_detail"] = await kept(dispatcher, tracker, "contact_detail", str(contact))
+            found.update(await kept(dispatcher, tracker, "contact_detail", str(contact)))
         return found
 
     async def validate_contact_consent(
@@ -125,9 +127,15 @@ class ValidateContactForm(FormValidationAction):
     async def extract_contact_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, str | None]:
+        """The name, and the contact typed with it («山田です。090-1234-5678») kept as its answer."""
         if not answers_question(tracker, "contact_name", NOT_AN_ANSWER):
             return {}
-        return await kept(dispatcher, tracker, "contact_name", latest_text(tracker)[:100] or None)
+        text = latest_text(tracker)[:2000]
+        _, name, contact = call_back_answer(text)
+        found = await kept(dispatcher, tracker, "contact_name", name or text[:100] or None)
+        if contact:
+            found.update(await kept(dispatcher, tracker, "contact_detail", str(contact)))
+        return found
 
     async def extract_contact_detail(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

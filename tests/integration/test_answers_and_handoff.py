@@ -114,6 +114,15 @@ def test_an_urgent_answer_inside_the_booking_form_files_as_urgent_and_the_bookin
     assert len(escalations(system, sender_id)) == 1
 
 
+def test_a_name_typed_with_its_phone_number_is_not_asked_for_again(system, gateway):
+    sender_id = sender()
+    chat(gateway, "担当者と話したい", sender_id)
+    chat(gateway, "はい", sender_id)
+    [done] = chat(gateway, "山田です。090-1234-5678", sender_id)
+    assert "連絡先を承りました" in done["text"]
+    assert escalations(system, sender_id)[0][4:6] == (1, "090-1234-5678")
+
+
 def test_an_invalid_contact_is_asked_again(gateway):
     sender_id = sender()
     chat(gateway, "担当者と話したいです", sender_id)
