@@ -127,7 +127,7 @@ class ValidateContactForm(FormValidationAction):
     async def extract_contact_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, str | None]:
-        """The name, and the contact typed with it («山田です。090-1234-5678») kept as its answer."""
+        """The name, and a phone number or e-mail typed with it, kept as its answer too."""
         if not answers_question(tracker, "contact_name", NOT_AN_ANSWER):
             return {}
         text = latest_text(tracker)[:2000]
