@@ -195,7 +195,7 @@ class ScaledSystem(System):
             name,
             str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api",
             "--model", str(model),
-            "--port", str(port), "--interface", "127.0.0.1", "--auth-token", self.engine_token,
+            "--port", str(port), "--interface", "127.0.0.1", f"--auth-token={self.engine_token}",
             "--endpoints", str(self._endpoints()), "--credentials", str(ROOT / "credentials.yml"),
         )  # fmt: skip
 

@@ -39,7 +39,7 @@ stop_one() {
 case "${1:-}" in
   start)
     start_one rasa .venv-rasa/bin/rasa run --enable-api --model models/chizai.tar.gz \
-      --port 5005 --interface 127.0.0.1 --auth-token "$CHIZAI_ENGINE_TOKEN" --endpoints endpoints.yml --credentials credentials.yml
+      --port 5005 --interface 127.0.0.1 --auth-token="$CHIZAI_ENGINE_TOKEN" --endpoints endpoints.yml --credentials credentials.yml
     start_one gateway .venv/bin/python -m bot serve --host "$GATEWAY_HOST" --port "$GATEWAY_PORT"
     echo -n "waiting for the assistant to be ready"
     for _ in $(seq 1 180); do

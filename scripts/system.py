@@ -110,7 +110,7 @@ class System:
             "rasa",
             str(ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api",
             "--model", str(model),
-            "--port", str(self.rasa_port), "--interface", "127.0.0.1", "--auth-token", self.engine_token,
+            "--port", str(self.rasa_port), "--interface", "127.0.0.1", f"--auth-token={self.engine_token}",
             "--endpoints", str(self._endpoints()), "--credentials", str(self._credentials()),
         )  # fmt: skip
 
