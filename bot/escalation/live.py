@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.messages import BotMessage
 from bot.escalation import messages
-from bot.escalation.models import Escalation, EscalationEvent
+from bot.escalation.models import Escalation, record_step
 from bot.services import transcript
 from bot.staffing import duty
 
@@ -20,10 +20,6 @@ MAX_REPLY_CHARS = 2000
 
 class LiveError(Exception):
     """A step the escalation's state does not allow (message in Japanese)."""
-
-
-def _log(session: Session, escalation: Escalation, actor: str, action: str, note: str | None = None) -> None:
-    session.add(EscalationEvent(escalation_id=escalation.id, actor=actor, action=action, note=note))
 
 
 def queue_position(session: Session, escalation: Escalation) -> int:
@@ -40,7 +36,7 @@ def start_waiting(session: Session, escalation: Escalation) -> list[BotMessage]:
     """Hold the conversation for staff and tell the visitor their place in the queue."""
     if not escalation.bot_paused:
         escalation.bot_paused = True
-        _log(session, escalation, "bot", "queued")
+        record_step(session, escalation, "bot", "queued")
     return messages.opened_live(escalation, queue_position(session, escalation))
 
 
@@ -68,7 +64,7 @@ def holding(session: Session, escalation: Escalation) -> Holding:
     if still_live(session, escalation):
         return Holding(messages.held(escalation, taken=escalation.status == "in_progress"), held=True)
     escalation.bot_paused = False
-    _log(session, escalation, "bot", "live_ended")
+    record_step(session, escalation, "bot", "live_ended")
     return Holding(messages.live_ended(escalation, duty.availability(session)), held=False)
 
 
@@ -82,7 +78,7 @@ def take(session: Session, escalation: Escalation, email: str, name: str) -> Non
     if escalation.status == "closed":
         raise LiveError("このエスカレーションはすでに完了しています。")
     escalation.status, escalation.assigned_to = "in_progress", email
-    _log(session, escalation, email, "started")
+    record_step(session, escalation, email, "started")
     if escalation.bot_paused:
         _deliver(session, escalation, messages.taken(name))
 
@@ -101,7 +97,7 @@ def reply(session: Session, escalation: Escalation, email: str, name: str, text:
     escalation.bot_paused = True
     written = messages.from_staff(text)
     _deliver(session, escalation, written, author=name)
-    _log(session, escalation, email, "replied")
+    record_step(session, escalation, email, "replied")
     return written
 
 
@@ -110,7 +106,7 @@ def hand_back(session: Session, escalation: Escalation, actor: str) -> BotMessag
     if not escalation.bot_paused:
         return None
     escalation.bot_paused = False
-    _log(session, escalation, actor, "handed_back")
+    record_step(session, escalation, actor, "handed_back")
     told = messages.handed_back()
     _deliver(session, escalation, told)
     return told

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.core.clock import utcnow
 from bot.models import Base
@@ -53,3 +53,10 @@ class EscalationEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def record_step(
+    session: Session, escalation: Escalation, actor: str, action: str, note: str | None = None
+) -> None:
+    """Add one step to the escalation's history."""
+    session.add(EscalationEvent(escalation_id=escalation.id, actor=actor, action=action, note=note))

@@ -15,7 +15,7 @@ from bot.conversation.messages import BotMessage
 from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.escalation import live, messages
-from bot.escalation.models import Escalation, EscalationEvent
+from bot.escalation.models import Escalation, record_step
 from bot.escalation.urgency import urgent_reason
 from bot.forms import drafts
 from bot.models import Conversation
@@ -45,10 +45,6 @@ def _open_for(session: Session, sender_id: str) -> Escalation | None:
     )
 
 
-def _log(session: Session, escalation: Escalation, actor: str, action: str, note: str | None = None) -> None:
-    session.add(EscalationEvent(escalation_id=escalation.id, actor=actor, action=action, note=note))
-
-
 def open_escalation(session: Session, sender_id: str, reason: str, trigger_text: str | None) -> Escalation:
     """The conversation's open escalation, created (or raised to high priority) as needed."""
     priority = "high" if reason == "urgent" else "normal"
@@ -56,7 +52,7 @@ def open_escalation(session: Session, sender_id: str, reason: str, trigger_text:
     if escalation is not None:
         if priority == "high" and escalation.priority != "high":
             escalation.priority, escalation.reason = "high", reason
-            _log(session, escalation, BOT, "raised", trigger_text)
+            record_step(session, escalation, BOT, "raised", trigger_text)
             announce_urgent(session, escalation)
         return escalation
     channel = session.scalar(select(Conversation.channel).where(Conversation.sender_id == sender_id))
@@ -70,7 +66,7 @@ def open_escalation(session: Session, sender_id: str, reason: str, trigger_text:
     )
     session.add(escalation)
     session.flush()
-    _log(session, escalation, BOT, "opened", trigger_text)
+    record_step(session, escalation, BOT, "opened", trigger_text)
     if priority == "high":
         announce_urgent(session, escalation)
     return escalation
@@ -115,15 +111,17 @@ _CHANGES_CONTACT = re.compile(
 def change_contact(session: Session, sender_id: str, text: str) -> BotMessage | None:
     """A call-back's contact changed later in the conversation («やっぱりメールでお願いします
     a@b.jp»): stored, and the visitor told (masked); None when the message is not that."""
+    if not _CHANGES_CONTACT.search(text):
+        return None
     escalation = _open_for(session, sender_id)
-    if escalation is None or not escalation.contact_consent or not _CHANGES_CONTACT.search(text):
+    if escalation is None or not escalation.contact_consent:
         return None
     contact = parse_contact(text)
     if contact is None:
         return None
     escalation.contact_phone, escalation.contact_email = contact.phone, contact.email
     held.release(session, sender_id)
-    _log(session, escalation, VISITOR, "contact_changed")
+    record_step(session, escalation, VISITOR, "contact_changed")
     return messages.contact_changed(escalation, contact.masked())
 
 
@@ -145,7 +143,7 @@ def finish_handoff(
         escalation.contact_name = name
         escalation.contact_phone, escalation.contact_email = contact.phone, contact.email
         held.release(session, sender_id)  # the call-back keeps the contact now
-    _log(session, escalation, VISITOR, "contact_given" if contact else "contact_declined")
+    record_step(session, escalation, VISITOR, "contact_given" if contact else "contact_declined")
     return escalation
 
 
@@ -178,7 +176,7 @@ def resume_bot(session: Session, sender_id: str) -> BotMessage | None:
     if escalation is None or not escalation.bot_paused:
         return None
     escalation.bot_paused = False
-    _log(session, escalation, VISITOR, "restarted")
+    record_step(session, escalation, VISITOR, "restarted")
     return messages.back_to_bot(escalation)
 
 
@@ -188,7 +186,7 @@ def close_escalation(session: Session, escalation: Escalation, actor: str, resol
     live.hand_back(session, escalation, actor)
     escalation.status, escalation.resolution = "closed", resolution
     escalation.closed_at = utcnow()
-    _log(session, escalation, actor, "closed", resolution)
+    record_step(session, escalation, actor, "closed", resolution)
 
 
 def _opened_too_often(session: Session, sender_id: str) -> bool:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.escalation.models import PRIORITIES, REASONS, STATUSES, Escalation, EscalationEvent
+from bot.escalation.models import PRIORITIES, REASONS, STATUSES, Escalation, EscalationEvent, record_step
 from bot.escalation.service import close_escalation
 from bot.models import PURGED_TEXT, Conversation, Message
 from bot.staff.models import StaffUser
@@ -239,25 +239,22 @@ def actor_label(actor: str, names: dict[str, str]) -> str:
     return ACTORS.get(actor) or names.get(actor) or actor
 
 
-def _get(session: Session, escalation_id: int) -> Escalation:
+def get_escalation(session: Session, escalation_id: int) -> Escalation:
+    """The escalation, or LookupError (a 404 for the staff pages)."""
     escalation = session.get(Escalation, escalation_id)
     if escalation is None:
         raise LookupError(escalation_id)
     return escalation
 
 
-def _log(session: Session, escalation: Escalation, actor: str, action: str, note: str | None = None) -> None:
-    session.add(EscalationEvent(escalation_id=escalation.id, actor=actor, action=action, note=note))
-
-
 def assign(session: Session, escalation_id: int, assignee: str, actor: str) -> None:
     """Give the escalation to an active staff member ("" = nobody)."""
-    escalation = _get(session, escalation_id)
+    escalation = get_escalation(session, escalation_id)
     assignable = active_staff(session)
     if assignee and assignee not in assignable:
         raise EscalationError("担当者を一覧から選んでください。")
     escalation.assigned_to = assignee or None
-    _log(session, escalation, actor, "assigned", assignable.get(assignee, "(担当者なし)"))
+    record_step(session, escalation, actor, "assigned", assignable.get(assignee, "(担当者なし)"))
 
 
 def add_note(session: Session, escalation_id: int, note: str, actor: str) -> None:
@@ -266,23 +263,23 @@ def add_note(session: Session, escalation_id: int, note: str, actor: str) -> Non
         raise EscalationError("メモを入力してください。")
     if len(note) > MAX_NOTE_CHARS:
         raise EscalationError(f"メモは{MAX_NOTE_CHARS}文字以内にしてください。")
-    _log(session, _get(session, escalation_id), actor, "note", note)
+    record_step(session, get_escalation(session, escalation_id), actor, "note", note)
 
 
 def start(session: Session, escalation_id: int, actor: str) -> None:
     """open → in_progress (taken by ``actor`` when nobody is assigned yet)."""
-    escalation = _get(session, escalation_id)
+    escalation = get_escalation(session, escalation_id)
     if escalation.status != "open":
         raise EscalationError("未対応のエスカレーションだけを対応中にできます。")
     escalation.status = "in_progress"
     if not escalation.assigned_to:
         escalation.assigned_to = actor
-    _log(session, escalation, actor, "started")
+    record_step(session, escalation, actor, "started")
 
 
 def close(session: Session, escalation_id: int, resolution: str, actor: str) -> None:
     """→ closed with a resolution note; the bot answers the visitor again."""
-    escalation = _get(session, escalation_id)
+    escalation = get_escalation(session, escalation_id)
     resolution = resolution.strip()
     if escalation.status == "closed":
         raise EscalationError("このエスカレーションはすでに完了しています。")

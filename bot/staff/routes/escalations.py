@@ -52,7 +52,7 @@ def escalation_list(request: Request, staff: CurrentStaff) -> HTMLResponse:
     )
 
 
-def _detail(request: Request, escalation_id: int, error: str = "", status: int = 200) -> HTMLResponse:
+def detail_page(request: Request, escalation_id: int, error: str = "", status: int = 200) -> HTMLResponse:
     def read(session):
         escalation = session.get(Escalation, escalation_id)
         if escalation is None:
@@ -93,12 +93,12 @@ def _detail(request: Request, escalation_id: int, error: str = "", status: int =
 
 @router.get(LIST + "/{escalation_id}")
 def escalation_detail(request: Request, escalation_id: int, _staff: CurrentStaff) -> HTMLResponse:
-    return _detail(request, escalation_id)
+    return detail_page(request, escalation_id)
 
 
 def _step(request: Request, escalation_id: int, step, done: str) -> Response:
     """Run one step; back to the detail page with a notice, or with the reason it was refused."""
-    refusal = partial(_detail, request, escalation_id, status=400)
+    refusal = partial(detail_page, request, escalation_id, status=400)
     return run_step(step, work.EscalationError, refusal, redirect(f"{LIST}/{escalation_id}", done))
 
 

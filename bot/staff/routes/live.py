@@ -18,8 +18,8 @@ from bot.conversation.messages import BotMessage
 from bot.core.clock import now_tokyo
 from bot.core.db import with_retries
 from bot.escalation import live
-from bot.escalation.models import Escalation
-from bot.staff.routes.escalations import _detail as escalation_detail_page
+from bot.staff.escalations import get_escalation
+from bot.staff.routes.escalations import detail_page
 from bot.staff.timefmt import WEEKDAYS
 from bot.staff.web import AdminStaff, CurrentStaff, StaffRoute, redirect, render, run_step
 from bot.staffing import duty, hours
@@ -99,13 +99,6 @@ def set_duty(request: Request, staff: CurrentStaff, on: Annotated[str, Form()] =
     return redirect(HOURS, "off_duty")
 
 
-def _escalation(session: Session, escalation_id: int) -> Escalation:
-    escalation = session.get(Escalation, escalation_id)
-    if escalation is None:
-        raise LookupError(escalation_id)
-    return escalation
-
-
 async def _push(request: Request, sender_id: str, said: list[BotMessage]) -> bool:
     """Send what staff wrote to a LINE visitor by push (the web widget reads it from the
     database, where it is already); False when LINE could not be reached."""
@@ -128,14 +121,14 @@ async def _live_step(request: Request, escalation_id: int, step, done: str) -> R
     def work(session: Session) -> None:
         said.clear()
         line_user.clear()
-        escalation = _escalation(session, escalation_id)
+        escalation = get_escalation(session, escalation_id)
         if told := step(session, escalation):
             said.append(told)
         if escalation.channel == "line":
             line_user.append(escalation.sender_id)
 
     detail = f"{ESCALATIONS}/{escalation_id}"
-    refusal = partial(escalation_detail_page, request, escalation_id, status=400)
+    refusal = partial(detail_page, request, escalation_id, status=400)
     response = await to_thread.run_sync(run_step, work, live.LiveError, refusal, redirect(detail, done))
     if said and line_user and not await _push(request, line_user[0], said):
         return redirect(detail, "push_failed")
