@@ -116,3 +116,23 @@ def urgent_reason(text: str) -> str | None:
     if soon and views.has(_DISCLOSED_SOON, _DISCLOSED_SOON_KANA):
         return "出願前の公開が近い"
     return None
+
+
+# A deadline as the visitor states it: a date, a weekday or a span, before まで・以内・期限, or after 期限は.
+_WHEN = (
+    r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{1,2}/\d{1,2}|"
+    r"(?:あと)?[\d一二三四五六七八九十]+\s*(?:日|週間|か月|ヶ月|カ月|ケ月)|"
+    r"(?:今週|来週)?の?[月火水木金土日]曜日?|今日|本日|明日|明後日|あさって|今週(?:中|末)?|来週(?:中|末)?|"
+    r"今月(?:中|末)|来月(?:中|末)?|月末|年内"
+)
+_STATED_DEADLINE = re.compile(
+    rf"(?:期限|締め?切り?|回答期限|返答期限)(?:は|が)?\s*(?P<after>{_WHEN})|(?P<before>{_WHEN})\s*(?:以内|までに|まで|が期限|が締め?切り?)"
+)
+
+
+def stated_deadline(text: str) -> str | None:
+    """The deadline the visitor wrote («12月10日まで», «2週間以内», «来週の金曜»), as written; else ``None``."""
+    match = _STATED_DEADLINE.search(normalize(text))
+    if not match:
+        return None
+    return match.group("after") or match.group(0).removesuffix("に")

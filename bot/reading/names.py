@@ -76,3 +76,9 @@ def read_company_and_name(text: str) -> tuple[str, str | None]:
         company = _TITLE.sub("", parts.group("company")).strip()
         return _company_core(company), read_person_name(parts.group("name"))
     return _company_core((body if introduced else bare).strip()), None
+
+
+def company_named(text: str) -> str | None:
+    """A company named with its legal form anywhere in a sentence («株式会社ミドリ電機の鈴木です»)."""
+    match = _COMPANY_CORE.search(_bare(text))
+    return match.group(0) if match else None

@@ -24,6 +24,7 @@ from bot.core.db import with_retries
 from bot.staff import csrf, timefmt
 from bot.staff.auth import SESSION_COOKIE, Forbidden, SignedIn, load_session, require_admin
 from bot.staff.models import ROLES
+from bot.staff.summary import intent_name, trigger_label
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,14 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-env.filters.update(jst=timefmt.jst, slot=timefmt.slot, day=timefmt.day, shown=shown)
+env.filters.update(
+    jst=timefmt.jst,
+    slot=timefmt.slot,
+    day=timefmt.day,
+    shown=shown,
+    trigger=trigger_label,
+    intent=intent_name,
+)
 env.globals.update(ROLES=ROLES)
 templates = Jinja2Templates(env=env)
 

@@ -13,6 +13,7 @@ from bot.core.db import with_retries
 from bot.escalation.models import PRIORITIES, REASONS, STATUSES, Escalation
 from bot.staff import escalations as work
 from bot.staff.contact_view import shown_contact
+from bot.staff.summary import summarize, topics_by_sender
 from bot.staff.web import CurrentStaff, StaffRoute, redirect, render, run_step
 
 router = APIRouter(route_class=StaffRoute)
@@ -27,6 +28,7 @@ def escalation_list(request: Request, staff: CurrentStaff) -> HTMLResponse:
         rows, total = work.list_escalations(session, filters)
         return {
             "rows": rows,
+            "topics": topics_by_sender(session, [e.sender_id for e in rows]),
             "total": total,
             "counts": work.open_counts(session),
             "names": work.staff_names(session),
@@ -60,12 +62,14 @@ def detail_page(request: Request, escalation_id: int, error: str = "", status: i
         names = work.staff_names(session)
         staff = request.state.signed_in.staff
         target = f"escalation {escalation.id}"
+        turns = work.transcript(session, escalation.sender_id)
         return {
             "e": escalation,
             "contact": shown_contact(
                 session, staff, target, escalation.contact_phone, escalation.contact_email
             ),
-            "turns": work.transcript(session, escalation.sender_id),
+            "turns": turns,
+            "summary": summarize(session, escalation.sender_id, escalation.trigger_text, turns),
             "events": [
                 (event, work.actor_label(event.actor, names))
                 for event in work.history(session, escalation_id)
