@@ -170,6 +170,27 @@ def open_counts(session: Session) -> dict[str, int]:
     return counts
 
 
+def list_version(session: Session) -> str:
+    """Changes whenever an escalation is filed or changes: the list page reloads itself on it."""
+    count, newest, changed = session.execute(
+        select(func.count(), func.max(Escalation.id), func.max(Escalation.updated_at))
+    ).one()
+    return f"{count}-{newest}-{changed}"
+
+
+def detail_version(session: Session, escalation: Escalation) -> str:
+    """Changes with a new message of the conversation or a new step of the escalation."""
+    said = session.scalar(
+        select(func.max(Message.id))
+        .join(Conversation, Message.conversation_id == Conversation.id)
+        .where(Conversation.sender_id == escalation.sender_id)
+    )
+    step = session.scalar(
+        select(func.max(EscalationEvent.id)).where(EscalationEvent.escalation_id == escalation.id)
+    )
+    return f"{said}-{step}-{escalation.updated_at}"
+
+
 @dataclass(frozen=True)
 class Turn:
     """One line of the transcript as staff read it."""

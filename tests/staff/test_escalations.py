@@ -102,3 +102,30 @@ def test_a_form_posted_without_its_csrf_token_is_refused(staff, system, gateway)
     expect(page.locator("main")).to_contain_text("受け付けませんでした")
     assert query(system, "SELECT count(*) FROM escalation_events WHERE action = 'note' AND escalation_id = ?",
                  escalation_id) == [(0,)]  # fmt: skip
+
+
+def test_pages_left_open_show_new_cases_and_messages_without_a_reload(staff, system, gateway):
+    page = staff.goto("/staff/escalations")
+    page.evaluate("window.__notReloaded = true")
+    sender_id = f"web-{uuid.uuid4().hex}"
+    assert "優先して引き継ぎました" in chat(
+        gateway, sender_id, "取引先から警告状が届きました。回答期限は明後日です"
+    )
+
+    # Within the poll (10 s) the new urgent case is at the top and the tab title counts it.
+    first = page.locator("table.list tbody tr").first
+    expect(first).to_contain_text("回答期限は明後日", timeout=15_000)
+    expect(first).to_contain_text("緊急")
+    expect(page).to_have_title(re.compile(r"^\(\d+・緊急\d+\) エスカレーション"))
+    expect(page.get_by_role("status")).to_have_text("一覧を更新しました。")
+    assert page.evaluate("window.__notReloaded")
+
+    # The escalation page shows what the visitor types next, and keeps what staff are writing.
+    first.get_by_role("link", name=re.compile("警告状")).click()
+    note = page.get_by_label("メモ(来訪者には表示されません)")
+    note.fill("書きかけのメモ")
+    chat(gateway, sender_id, "期限は来週の金曜です")
+    transcript = page.locator("ol.transcript")
+    expect(transcript).to_contain_text("期限は来週の金曜です", timeout=15_000)
+    expect(page.locator("#live-summary")).to_contain_text("来週の金曜")
+    expect(note).to_have_value("書きかけのメモ")

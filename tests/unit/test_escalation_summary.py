@@ -11,11 +11,12 @@ from bot.booking.calendar import seed_calendar
 from bot.booking.models import Booking
 from bot.core.config import get_settings
 from bot.core.db import migrate, session_factory, with_retries
+from bot.escalation.models import record_step
 from bot.escalation.service import open_escalation
 from bot.escalation.urgency import stated_deadline
 from bot.models import Conversation, Message
 from bot.reading.names import company_named
-from bot.staff.escalations import transcript
+from bot.staff.escalations import detail_version, list_version, transcript
 from bot.staff.summary import summarize, trigger_label
 from tests.unit.test_staff_auth import STAFF, db, quick_hashes, sign_in  # noqa: F401 (fixtures)
 
@@ -148,3 +149,17 @@ def test_staff_read_the_summary_with_japanese_labels_never_intent_codes_or_paylo
     assert "ボタン操作(担当者希望)" in listing
     for code in ("ask_infringement", "nlu_fallback", "request_human", "cancel_consultation"):
         assert code not in page.replace("/staff/", "") and code not in listing
+
+
+def test_the_versions_the_pages_poll_change_with_a_new_case_message_or_step(session):
+    before = list_version(session)
+    say(session, ("visitor", "担当者と話したい", "request_human"))
+    escalation = open_escalation(session, SENDER, "requested_human", "担当者と話したい")
+    assert list_version(session) != before
+    seen = detail_version(session, escalation)
+    say(session, ("visitor", "まだですか", "inform"))
+    assert detail_version(session, escalation) != seen
+    seen = detail_version(session, escalation)
+    record_step(session, escalation, "staff@example.jp", "note", "折り返す")
+    session.flush()
+    assert detail_version(session, escalation) != seen

@@ -214,7 +214,8 @@ def enrol(client: TestClient) -> str:
 
 
 PAGES = (
-    "/staff/", "/staff/escalations", "/staff/escalations/1", "/staff/bookings", "/staff/bookings/CZ-7K3M9P",
+    "/staff/", "/staff/escalations", "/staff/escalations/1", "/staff/escalations/version.json",
+    "/staff/escalations/1/version.json", "/staff/bookings", "/staff/bookings/CZ-7K3M9P",
     "/staff/slots", "/staff/catalogue", "/staff/catalogue/new", "/staff/analytics",
     "/staff/analytics/training-data.yml", "/staff/accounts", "/staff/audit", "/staff/anything/else",
 )  # fmt: skip

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from bot.core.db import with_retries
@@ -18,6 +18,7 @@ from bot.staff.web import CurrentStaff, StaffRoute, redirect, render, run_step
 
 router = APIRouter(route_class=StaffRoute)
 LIST = "/staff/escalations"
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.get(LIST)
@@ -32,6 +33,7 @@ def escalation_list(request: Request, staff: CurrentStaff) -> HTMLResponse:
             "total": total,
             "counts": work.open_counts(session),
             "names": work.staff_names(session),
+            "version": work.list_version(session),
         }
 
     context = with_retries(read)
@@ -76,6 +78,7 @@ def detail_page(request: Request, escalation_id: int, error: str = "", status: i
             ],
             "names": names,
             "assignable": work.active_staff(session),
+            "version": work.detail_version(session, escalation),
         }
 
     context = with_retries(read)
@@ -93,6 +96,25 @@ def detail_page(request: Request, escalation_id: int, error: str = "", status: i
         },
         status=status,
     )
+
+
+@router.get(LIST + "/version.json")
+def list_version(_staff: CurrentStaff) -> JSONResponse:
+    """What the list page polls to reload itself when an escalation is filed or changes."""
+    return JSONResponse({"version": with_retries(work.list_version)}, headers=NO_STORE)
+
+
+@router.get(LIST + "/{escalation_id}/version.json")
+def detail_version(escalation_id: int, _staff: CurrentStaff) -> JSONResponse:
+    """What the escalation page polls to show new messages and steps without a reload."""
+
+    def read(session):
+        escalation = session.get(Escalation, escalation_id)
+        if escalation is None:
+            raise HTTPException(404)
+        return work.detail_version(session, escalation)
+
+    return JSONResponse({"version": with_retries(read)}, headers=NO_STORE)
 
 
 @router.get(LIST + "/{escalation_id}")
