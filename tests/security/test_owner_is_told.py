@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from bot.booking.dialogue import cancel_or_change, check_cancel_contact
 from bot.booking.service import BookingRequest, change_booking, create_booking, find_booking
 from bot.core.config import get_settings
-from bot.core.db import session_factory, with_retries
+from bot.core.db import migrate, session_factory, with_retries
+from bot.escalation.service import open_escalation
 from bot.notify import mail
 from bot.notify.models import OutgoingMail
 from bot.reading.contact import Contact
@@ -97,3 +98,18 @@ def test_without_a_server_nothing_is_queued(calendar):
     with_retries(lambda s: check_cancel_contact(s, "web-x", number, "owner@example.jp"))
     with_retries(lambda s: cancel_or_change(s, "web-x", number, "cancel", None))
     assert outbox() == 0
+
+
+def test_each_new_urgent_case_is_mailed_to_the_staff_address_without_the_visitor_s_words(inbox, monkeypatch):
+    monkeypatch.setenv("CHIZAI_URGENT_MAIL_TO", "chizai-staff@example.jp")
+    monkeypatch.setenv("CHIZAI_STAFF_BASE_URL", "https://staff.example.jp")
+    get_settings.cache_clear()
+    migrate()
+    words = "警告状が届きました。山田の電話は03-1234-5678です"
+    urgent = with_retries(lambda s: open_escalation(s, "web-urgent", "urgent", words))
+    with_retries(lambda s: open_escalation(s, "web-calm", "requested_human", "人と話したい"))
+    assert mail.send_pending() == 1  # the normal case is not mailed
+    [(to, content)] = inbox.mails
+    assert to == ["chizai-staff@example.jp"]
+    assert urgent.reference in content and f"https://staff.example.jp/staff/escalations/{urgent.id}" in content
+    assert "警告状" not in content and "03-1234-5678" not in content and "山田" not in content
