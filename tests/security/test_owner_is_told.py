@@ -111,5 +111,7 @@ def test_each_new_urgent_case_is_mailed_to_the_staff_address_without_the_visitor
     assert mail.send_pending() == 1  # the normal case is not mailed
     [(to, content)] = inbox.mails
     assert to == ["chizai-staff@example.jp"]
-    assert urgent.reference in content and f"https://staff.example.jp/staff/escalations/{urgent.id}" in content
+    assert (
+        urgent.reference in content and f"https://staff.example.jp/staff/escalations/{urgent.id}" in content
+    )
     assert "警告状" not in content and "03-1234-5678" not in content and "山田" not in content
