@@ -36,6 +36,19 @@ def visitor(browser: Browser, system: System) -> Iterator[Widget]:
         context.close()
 
 
+def staffed_and_on_duty(staff: SignedInStaff) -> None:
+    """Weekday hours 9:00–17:00 and the signed-in admin on duty (whatever an earlier test left)."""
+    page = staff.goto("/staff/hours")
+    for day in ("月", "火", "水", "木", "金"):
+        page.get_by_label(f"{day}曜日の開始時刻").fill("09:00")
+        page.get_by_label(f"{day}曜日の終了時刻").fill("17:00")
+    page.get_by_role("button", name="対応時間を保存").click()
+    on_duty = page.get_by_role("button", name="対応中にする")
+    if on_duty.count():
+        on_duty.click()
+    expect(page.get_by_text("対応中です", exact=False)).to_be_visible()
+
+
 def test_a_staff_member_answers_in_the_chat_and_hands_back(staff: SignedInStaff, visitor, system, artifacts):
     # Off by default: with no staffed hours nobody is on duty, and the bot says so.
     page = staff.goto("/staff/hours")
@@ -80,3 +93,25 @@ def test_a_staff_member_answers_in_the_chat_and_hands_back(staff: SignedInStaff,
         )
     ]
     assert steps[:5] == ["opened", "queued", "started", "replied", "handed_back"]
+
+
+def test_the_widget_reconnects_after_the_gateway_restarts_and_loses_nothing(staff, visitor, system):
+    staffed_and_on_duty(staff)
+    visitor.open()
+    visitor.send("担当者と話したい")
+    visitor.expect_bot_reply(1, "番目です")
+    [(escalation_id,)] = query(system, "SELECT id FROM escalations WHERE sender_id = ?", visitor.sender_id())
+
+    system.stop("gateway")  # the widget's event stream breaks
+    system.start_gateway()
+    system.wait_until_healthy()
+
+    page = staff.goto(f"/staff/escalations/{escalation_id}")
+    page.get_by_label("来訪者への返信").fill("再起動のあとの返信です。")
+    page.get_by_role("button", name="送信").click()
+    expect(page.get_by_text("来訪者に返信しました")).to_be_visible()
+    # The stream reconnects on its own (a few seconds) and reads the history: the reply shows once.
+    expect(visitor.root.locator(".msg.staff .bubble").last).to_contain_text(
+        "再起動のあとの返信です。", timeout=15_000
+    )
+    expect(visitor.root.locator(".msg.staff .bubble", has_text="再起動のあとの返信です。")).to_have_count(1)
