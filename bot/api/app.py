@@ -17,6 +17,7 @@ from bot.booking.calendar import seed_calendar
 from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
+from bot.escalation import urgency
 from bot.notify import mail
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
@@ -30,6 +31,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await to_thread.run_sync(migrate)
     await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
     await to_thread.run_sync(with_retries, lambda session: seed_calendar(session, settings.calendar_file))
+    await to_thread.run_sync(urgency.warm_up)
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http,
         open_turn_locks(settings) as turns,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.escalation.urgency_model import THRESHOLD, model
 from bot.text.normalize import normalize, reading
 
 # Something aimed at the visitor that can hurt them soon.
@@ -100,8 +101,32 @@ def _views(text: str) -> _Views:
     return _Views(normalized, reading(normalized) if normalized else "")
 
 
+LEARNED_REASON = "文面から緊急の可能性"
+
+
 def urgent_reason(text: str) -> str | None:
-    """Why ``text`` is urgent («警告書が届いた», «期限が近い», …), or ``None``."""
+    """Why ``text`` is urgent («警告書が届いた», «期限が近い», …), or ``None``: the rules' reason,
+    else the learned model's (bot/escalation/urgency_model.py) when it finds the text urgent."""
+    normalized = normalize(text)
+    if not normalized:
+        return None
+    if reason := _rule_reason(normalized):
+        return reason
+    if model(_by_rules).probability(normalized) >= THRESHOLD:
+        return LEARNED_REASON
+    return None
+
+
+def warm_up() -> None:
+    """Train the learned model now (about a second), not on a visitor's first turn."""
+    model(_by_rules)
+
+
+def _by_rules(text: str) -> bool:
+    return _rule_reason(normalize(text)) is not None
+
+
+def _rule_reason(text: str) -> str | None:
     views = _views(text)
     general = views.has(_GENERAL)
     soon = views.has(_SOON, _SOON_KANA)
