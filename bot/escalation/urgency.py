@@ -112,9 +112,18 @@ def urgent_reason(text: str) -> str | None:
         return None
     if reason := _rule_reason(normalized):
         return reason
-    if model(_by_rules).probability(normalized) >= THRESHOLD:
+    if _has_words(normalized) and model(_by_rules).probability(normalized) >= THRESHOLD:
         return LEARNED_REASON
     return None
+
+
+# The learned model reads sentences: an address, a number or a word alone is no message to weigh.
+_NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|[\d\s\-+()./:]+")
+MIN_WORD_CHARS = 8
+
+
+def _has_words(text: str) -> bool:
+    return len(_NOT_WORDS.sub("", text)) >= MIN_WORD_CHARS
 
 
 def warm_up() -> None:

@@ -15,7 +15,7 @@ from bot.escalation.service import (
     open_escalation,
     status,
 )
-from bot.escalation.urgency import urgent_reason
+from bot.escalation.urgency import LEARNED_REASON, urgent_reason
 from bot.reading.contact import Contact, parse_contact
 
 
@@ -95,3 +95,17 @@ def test_contacts_are_validated_and_normalised(text, phone, email):
 @pytest.mark.parametrize("text", ["12345", "山田です", "taro@", "0120"])
 def test_invalid_contacts_are_refused(text):
     assert parse_contact(text) is None
+
+
+@pytest.mark.parametrize("text", ["yamada@example.com", "090-1234-5678", "12345", "山田", "はい"])
+def test_a_contact_a_number_or_a_word_alone_is_never_urgent(text):
+    assert urgent_reason(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["相手の弁護士から電話があって、今週中に返事をくれと言われて困っています",
+     "ネットショップで当社の商品と全く同じデザインの商品が売られていました"],
+)  # fmt: skip
+def test_the_learned_model_finds_urgency_the_rules_miss_and_says_where_it_came_from(text):
+    assert urgent_reason(text) == LEARNED_REASON
