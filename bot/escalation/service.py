@@ -16,7 +16,7 @@ from bot.core.clock import utcnow
 from bot.core.config import get_settings
 from bot.escalation import live, messages
 from bot.escalation.models import Escalation, record_step
-from bot.escalation.urgency import urgent_reason
+from bot.escalation.urgency import likely_urgent_reason, urgent_reason
 from bot.forms import drafts
 from bot.models import Conversation
 from bot.notify import mail
@@ -218,7 +218,7 @@ def hand_off(
     phone number instead."""
     if _open_for(session, sender_id) is None and _opened_too_often(session, sender_id):
         return Handoff([*(before or []), messages.too_often()], needs_contact=False)
-    if urgent_reason(text):  # on every path: asked for a person, a fallback, a topic question
+    if likely_urgent_reason(text):  # on every path: asked for a person, a fallback, a topic question
         reason = "urgent"
     escalation = open_escalation(session, sender_id, reason, text or None)
     presence = duty.availability(session)

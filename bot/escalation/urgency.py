@@ -105,13 +105,19 @@ LEARNED_REASON = "文面から緊急の可能性"
 
 
 def urgent_reason(text: str) -> str | None:
-    """Why ``text`` is urgent («警告書が届いた», «期限が近い», …), or ``None``: the rules' reason,
-    else the learned model's (bot/escalation/urgency_model.py) when it finds the text urgent."""
+    """Why ``text`` is urgent by the rules («警告書が届いた», «期限が近い», …), or ``None``. The rules
+    interrupt a turn (a form, an answer) to hand the matter to staff at once."""
     normalized = normalize(text)
-    if not normalized:
-        return None
-    if reason := _rule_reason(normalized):
+    return _rule_reason(normalized) if normalized else None
+
+
+def likely_urgent_reason(text: str) -> str | None:
+    """The rules' reason, else the learned model's (bot/escalation/urgency_model.py) when it finds
+    the sentence urgent. It sets the priority of a hand-off that happens anyway and what staff
+    read; it never interrupts a turn by itself (its false alarms would cost a booking)."""
+    if reason := urgent_reason(text):
         return reason
+    normalized = normalize(text)
     if _has_words(normalized) and model(_by_rules).probability(normalized) >= THRESHOLD:
         return LEARNED_REASON
     return None

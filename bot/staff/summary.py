@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.booking.models import Booking
-from bot.escalation.urgency import stated_deadline, urgent_reason
+from bot.escalation.urgency import likely_urgent_reason, stated_deadline
 from bot.models import Conversation, Message
 from bot.reading.booking_number import names_booking_number, read_booking_number
 from bot.reading.names import company_named
@@ -102,7 +102,7 @@ def summarize(session: Session, sender_id: str, trigger_text: str | None, turns:
         rights=_unique(
             label for label, pattern in _RIGHTS if any(re.search(pattern, x, re.I) for x in typed)
         ),
-        urgency=next((r for r in map(urgent_reason, reversed(typed)) if r), None),
+        urgency=next((r for r in map(likely_urgent_reason, reversed(typed)) if r), None),
         deadline=next((d for d in map(stated_deadline, reversed(typed)) if d), None),
         company=next((b.company for b in reversed(bookings) if b.company), None)
         or next((c for c in map(company_named, typed) if c), None),

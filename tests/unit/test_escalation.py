@@ -10,12 +10,13 @@ from bot.escalation.models import Escalation, EscalationEvent
 from bot.escalation.service import (
     close_escalation,
     finish_handoff,
+    hand_off,
     held_for_staff,
     needs_contact,
     open_escalation,
     status,
 )
-from bot.escalation.urgency import LEARNED_REASON, urgent_reason
+from bot.escalation.urgency import LEARNED_REASON, likely_urgent_reason, urgent_reason
 from bot.reading.contact import Contact, parse_contact
 
 
@@ -99,7 +100,7 @@ def test_invalid_contacts_are_refused(text):
 
 @pytest.mark.parametrize("text", ["yamada@example.com", "090-1234-5678", "12345", "山田", "はい"])
 def test_a_contact_a_number_or_a_word_alone_is_never_urgent(text):
-    assert urgent_reason(text) is None
+    assert urgent_reason(text) is None and likely_urgent_reason(text) is None
 
 
 @pytest.mark.parametrize(
@@ -108,4 +109,12 @@ def test_a_contact_a_number_or_a_word_alone_is_never_urgent(text):
      "ネットショップで当社の商品と全く同じデザインの商品が売られていました"],
 )  # fmt: skip
 def test_the_learned_model_finds_urgency_the_rules_miss_and_says_where_it_came_from(text):
-    assert urgent_reason(text) == LEARNED_REASON
+    assert urgent_reason(text) is None  # it does not interrupt the turn
+    assert likely_urgent_reason(text) == LEARNED_REASON  # it raises a hand-off's priority
+
+
+def test_a_hand_off_the_learned_model_finds_urgent_is_filed_as_urgent(session):
+    text = "相手の弁護士から電話があって、今週中に返事をくれと言われて困っています。担当者と話したい"
+    hand_off(session, "web-learned", "requested_human", text)
+    escalation = session.scalar(select(Escalation).where(Escalation.sender_id == "web-learned"))
+    assert (escalation.reason, escalation.priority) == ("urgent", "high")
