@@ -115,9 +115,11 @@ def likely_urgent_reason(text: str) -> str | None:
     """The rules' reason, else the learned model's (bot/escalation/urgency_model.py) when it finds
     the sentence urgent. It sets the priority of a hand-off that happens anyway and what staff
     read; it never interrupts a turn by itself (its false alarms would cost a booking)."""
-    if reason := urgent_reason(text):
-        return reason
     normalized = normalize(text)
+    if not normalized:
+        return None
+    if reason := _rule_reason(normalized):
+        return reason
     if _has_words(normalized) and model(_by_rules).probability(normalized) >= THRESHOLD:
         return LEARNED_REASON
     return None

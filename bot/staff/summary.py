@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.booking.form import TOPIC_QUESTIONS
 from bot.booking.models import Booking
 from bot.escalation.urgency import likely_urgent_reason, stated_deadline
 from bot.models import Conversation, Message
@@ -19,16 +20,8 @@ from bot.staff.analytics import FALLBACK, INTENT_NAMES
 from bot.staff.escalations import Turn
 from bot.text.normalize import normalize
 
-TOPIC_INTENTS = (
-    "ask_patent",
-    "ask_design",
-    "ask_trademark",
-    "ask_copyright",
-    "ask_trade_secret",
-    "ask_contract",
-    "ask_infringement",
-    "ask_program",
-)
+# What a conversation was about: the questions of a topic or a program (not the center itself).
+TOPIC_INTENTS = TOPIC_QUESTIONS - {"ask_center_info"}
 # The rights a visitor names, as staff file them.
 _RIGHTS = (
     ("特許", r"特許|とっきょ|patent"),
