@@ -1,5 +1,5 @@
 """A learned second opinion on urgency: character n-grams and the rules' verdict, weighed by a
-logistic regression trained on ``data/urgency/train.yml`` (messages written by a helper that never
+logistic regression trained on ``data/urgency/train*.yml`` (messages written by helpers that never
 saw the evaluation sets). Trained once per process, in about a second; nothing is downloaded."""
 
 from __future__ import annotations
@@ -15,16 +15,17 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.core.config import ROOT
 
-TRAINING = ROOT / "data" / "urgency" / "train.yml"
+TRAINING = sorted((ROOT / "data" / "urgency").glob("train*.yml"))
 THRESHOLD = 0.5  # the classifier's own even odds; not tuned on the evaluation sets
 RULE_WEIGHT = 3.0  # the rules' verdict as one strong feature among the n-grams
 
 
 class UrgencyModel:
     def __init__(self, rules: Callable[[str], bool]) -> None:
-        data = yaml.safe_load(TRAINING.read_text("utf-8"))
-        texts = [*data["urgent"], *data["not_urgent"]]
-        labels = [1] * len(data["urgent"]) + [0] * len(data["not_urgent"])
+        files = [yaml.safe_load(path.read_text("utf-8")) for path in TRAINING]
+        urgent = [text for data in files for text in data["urgent"]]
+        not_urgent = [text for data in files for text in data["not_urgent"]]
+        texts, labels = [*urgent, *not_urgent], [1] * len(urgent) + [0] * len(not_urgent)
         self._rules = rules
         self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
         self._vectorizer.fit(texts)
