@@ -128,7 +128,7 @@ def answer_and_choose(
         return None
     if intent == "ask_program":
         return chosen, answers.program_answer(session, sender_id, text, None)
-    return chosen, answers.topic_answer(session, intent or "", text)
+    return chosen, answers.topic_answer(session, sender_id, intent or "", text)
 
 
 def fills_a_slot(events: list[dict[str, Any]]) -> bool:

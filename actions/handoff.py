@@ -19,6 +19,7 @@ from bot.escalation.service import (
     keep_contact_answer,
 )
 from bot.reading.contact import parse_contact
+from bot.services import answers
 
 CONTACT_FORM = "contact_form"
 CONTACT_SLOTS = ("contact_consent", "contact_name", "contact_detail")
@@ -63,6 +64,14 @@ class ActionHandleFallback(Action):
             for event in tracker.events
             if event.get("event") == "user"
         ]
+        if not tracker.active_loop_name:
+            text = latest_text(tracker)
+            answer = await in_session(
+                dispatcher, lambda s: answers.misunderstood_answer(s, tracker.sender_id, text)
+            )
+            if answer:
+                say(dispatcher, answer)
+                return []
         if fallbacks_hand_off(intents, in_form=bool(tracker.active_loop_name)):
             return await escalate(dispatcher, tracker, "repeated_fallback")
         dispatcher.utter_message(response="utter_clarify")

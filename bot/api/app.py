@@ -18,6 +18,7 @@ from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.escalation import urgency
+from bot.faq.select import selector
 from bot.notify import mail
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
@@ -32,6 +33,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
     await to_thread.run_sync(with_retries, lambda session: seed_calendar(session, settings.calendar_file))
     await to_thread.run_sync(urgency.warm_up)
+    await to_thread.run_sync(selector)  # the answer selector learns its entries now, not on a turn
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http,
         open_turn_locks(settings) as turns,

@@ -13,6 +13,7 @@ from bot.text.normalize import normalize
 
 CONTEXT = "context"
 PROGRAM = "program"
+GENERAL_NOTICE = "general_notice"  # told that the chat gives general information, not legal advice
 MAX_FOLLOW_UP_CHARS = 40  # a follow-up is short; a longer message says what it is about
 _FOLLOW_UP = re.compile(
     r"それ|その制度|いくら|上限|金額|助成率|補助率|何割|締切|締め切り|期限|いつまで|募集|対象|申請|条件|"
@@ -25,6 +26,14 @@ _ELIGIBILITY = re.compile(r"対象|条件|使える|使えます|申請でき|�
 
 def remember_program(session: Session, sender_id: str, program_id: str | None) -> None:
     drafts.keep(session, sender_id, CONTEXT, {PROGRAM: program_id})
+
+
+def general_notice_due(session: Session, sender_id: str) -> bool:
+    """True the first time in a conversation (and then never again): the notice is due."""
+    if drafts.answers(session, sender_id, CONTEXT).get(GENERAL_NOTICE):
+        return False
+    drafts.keep(session, sender_id, CONTEXT, {GENERAL_NOTICE: "shown"})
+    return True
 
 
 def program_in_context(session: Session, sender_id: str) -> str | None:

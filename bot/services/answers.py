@@ -13,14 +13,18 @@ from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.conversation.replies import HUMAN_BUTTON
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
+from bot.faq.knowledge import Entry
+from bot.faq.render import answer_text
 from bot.faq.select import select_entry
 from bot.reading.requests import about_an_event
 
 BOOK = Button(title="相談を予約する", payload="/book_consultation")
 MAX_RELATED = 2
 
-OWN_CASE = "ご自身の案件についての判断は、知的財産相談でご相談ください。"
-NO_FAQ = "申し訳ありません。このご質問に確かな情報でお答えできません。知的財産相談でご相談ください。"
+NOT_IN_THIS_CHAT = (
+    "申し訳ありません。このご質問にお答えできる確かな情報は、このチャットにはありません。"
+    "公社の公式ページをご覧いただくか、知的財産相談でご相談ください。"
+)
 # Events are no consultation: their dates and how to join are not in the catalogue.
 EVENTS_UNKNOWN = (
     "セミナーや講座の開催日程・参加方法・参加費は、このチャットでは確認できた情報がありません。"
@@ -39,24 +43,48 @@ def _published(session: Session) -> list[Program]:
     return list(session.scalars(select(Program).where(Program.published).order_by(Program.name)))
 
 
-def topic_answer(session: Session, intent: str, text: str) -> list[BotMessage]:
-    """The FAQ entry for ``text``, its source, and buttons: consultation, related programs."""
-    entry = select_entry(intent, text)
-    if entry is None:
-        return [bot_message(NO_FAQ, [BOOK, HUMAN_BUTTON])]
+def _next_steps(session: Session, entry: Entry) -> list[Button]:
+    """The entry's next step first (the official page, a program or a consultation), then the rest."""
     programs = [session.get(Program, pid) for pid in entry.related_programs[:MAX_RELATED]]
     related = [program_button(p) for p in programs if p is not None and p.published]
-    body = f"{entry.answer}\n(出典: {entry.source})"
-    if entry.own_case:
-        body += f"\n{OWN_CASE}"
-    return [bot_message(body, [BOOK, *related, HUMAN_BUTTON])]
+    official = [Button(title="公式ページ", payload=entry.official_url)] if entry.official_url else []
+    if entry.next_step == "official_page":
+        return [*official, BOOK, *related]
+    if entry.next_step == "program":
+        return [*related, BOOK]
+    return [BOOK, *related, HUMAN_BUTTON]
+
+
+def topic_answer(session: Session, sender_id: str, intent: str, text: str) -> list[BotMessage]:
+    """The knowledge-base entry that answers ``text`` with its sources and next steps, or the
+    honest «not in this chat» with the official page and a consultation."""
+    entry = select_entry(intent, text)
+    if entry is None:
+        return [
+            bot_message(
+                NOT_IN_THIS_CHAT, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK, HUMAN_BUTTON]
+            )
+        ]
+    return entry_answer(session, sender_id, entry)
+
+
+def entry_answer(session: Session, sender_id: str, entry: Entry) -> list[BotMessage]:
+    """``entry`` as the visitor reads it (the general-information line the first time)."""
+    first = entry.topic != "center" and context.general_notice_due(session, sender_id)
+    return [bot_message(answer_text(entry, first), _next_steps(session, entry))]
+
+
+def misunderstood_answer(session: Session, sender_id: str, text: str) -> list[BotMessage] | None:
+    """The entry that clearly answers a message the intent classifier did not understand, if any."""
+    entry = select_entry(None, text)
+    return entry_answer(session, sender_id, entry) if entry else None
 
 
 def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Handoff:
     """The FAQ answer to a topic question; an urgent matter also goes to staff at once. The
     conversation has moved on from any program shown before."""
     context.remember_program(session, sender_id, None)
-    answer = topic_answer(session, intent, text)
+    answer = topic_answer(session, sender_id, intent, text)
     if urgent_reason(text):
         return hand_off(session, sender_id, "urgent", text, answer)
     return Handoff(answer, needs_contact=False)
@@ -91,4 +119,8 @@ def program_answer(
         return [
             program_list([m.program for m in nearest], NEAREST_PROGRAM.format(name=nearest[0].program.name))
         ]
+    entry = select_entry("ask_program", text)  # no program near it: an entry may answer (マドリッド)
+    if entry is not None:
+        context.remember_program(session, sender_id, None)
+        return entry_answer(session, sender_id, entry)
     return [program_list(programs, ALL_PROGRAMS)]

@@ -128,6 +128,7 @@ def test_a_visitor_deletes_their_conversation_and_starts_afresh(widget, system):
     expect(notice.get_by_role("link", name="詳しくはこちら")).to_have_attribute(
         "href", f"{system.gateway_url}/privacy"
     )
+    expect(notice).to_contain_text("個別の案件への法的な助言ではありません")
 
     notice.get_by_role("button", name="この会話を削除").click()
     notice.get_by_role("button", name="やめる").click()  # a second thought keeps everything

@@ -34,6 +34,9 @@
       "お名前・電話番号・メールアドレスなどの個人情報や、公開前の発明・デザインの詳しい内容は、" +
       "こちらからお尋ねした場合を除き、入力しないでください。",
     privacyMore: "詳しくはこちら",
+    general:
+      "このチャットは一般的な情報のご案内で、個別の案件への法的な助言ではありません。" +
+      "ご自身の案件は知的財産相談でご相談ください。",
     forget: "この会話を削除",
     forgetConfirm: "この会話の記録を削除します。元に戻せません。よろしいですか。",
     forgetYes: "削除する",
@@ -430,6 +433,7 @@ textarea:focus { border-color: #0b4f8a; }
       return h("div", { class: "notice" }, [
         h("strong", { text: TEXT.privacyTitle }),
         h("p", {}, [TEXT.privacy, " ", more]),
+        h("p", { class: "general", text: TEXT.general }),
         forget,
         this.forgetAsk,
       ]);
