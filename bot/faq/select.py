@@ -154,6 +154,18 @@ def selector() -> Selector:
     return Selector(load_knowledge())
 
 
+# A button that only names the topic («センターの場所»: ``/ask_center_info``) asks for its overview.
+OVERVIEWS = {"ask_center_info": "center_main_office"}
+
+
+def overview(intent: str) -> Entry | None:
+    """The entry a bare topic button asks for: the center's address, else the topic file's first."""
+    entries = [e for e in load_knowledge() if e.intent == intent]
+    return next((e for e in entries if e.id == OVERVIEWS.get(intent)), entries[0] if entries else None)
+
+
 def select_entry(intent: str | None, text: str) -> Entry | None:
     """The entry that answers ``text`` asked with ``intent``, or None."""
+    if intent and text.strip() == f"/{intent}":
+        return overview(intent)
     return selector().choose(text, intent)

@@ -17,7 +17,7 @@ def test_a_question_gets_its_answer_with_times_and_safe_links(widget):
 
     expect(widget.visitor).to_have_text([QUESTION])
     expect(widget.input).to_have_value("")
-    reply = widget.expect_bot_reply(1, "出願日から20年")
+    reply = widget.expect_bot_reply(1, "起算して20年")
     link = reply.locator('a[href^="https://faq.inpit.go.jp/"]')
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
@@ -29,7 +29,7 @@ def test_a_pressed_button_shows_its_title_and_sends_its_payload(widget, system):
     widget.open()
     widget.send(QUESTION)
     button = widget.root.locator(".msg.bot .choice").first
-    widget.expect_bot_reply(1, "出願日から20年")
+    widget.expect_bot_reply(1, "起算して20年")
     title = button.inner_text()
 
     button.click()
@@ -45,7 +45,7 @@ def test_a_pressed_button_shows_its_title_and_sends_its_payload(widget, system):
 def test_the_conversation_survives_a_reload_and_a_second_tab(widget):
     widget.open()
     widget.send(QUESTION)
-    widget.expect_bot_reply(1, "出願日から20年")
+    widget.expect_bot_reply(1, "起算して20年")
     widget.root.get_by_role("button", name="担当者と話す").first.click()
     widget.expect_bot_reply(2, "担当者")
     replies = widget.bot.all_text_contents()
@@ -58,7 +58,7 @@ def test_the_conversation_survives_a_reload_and_a_second_tab(widget):
     second = type(widget)(widget.page.context.new_page()).visit(widget.page.url)
     second.open()
     expect(second.visitor).to_have_text([QUESTION, "担当者と話す"])
-    second.expect_bot_reply(1, "出願日から20年")
+    second.expect_bot_reply(1, "起算して20年")
     assert second.sender_id() == widget.sender_id()
 
 
@@ -92,7 +92,7 @@ def test_the_widget_is_usable_with_the_keyboard_alone(widget):
 
     widget.page.keyboard.type(QUESTION)
     widget.page.keyboard.press("Enter")
-    widget.expect_bot_reply(1, "出願日から20年")
+    widget.expect_bot_reply(1, "起算して20年")
     widget.page.keyboard.press("Shift+Tab")  # the reply's choices come right before the input
     expect(widget.root.locator(".msg.bot .choice").last).to_be_focused()
     widget.page.keyboard.press("Enter")
@@ -113,7 +113,7 @@ def test_the_demo_page_and_a_conversation_leave_no_console_error(browser, system
         widget = Widget(page).visit(system.gateway_url + "/")
         widget.open()
         widget.send(QUESTION)
-        widget.expect_bot_reply(1, "出願日から20年")
+        widget.expect_bot_reply(1, "起算して20年")
         assert errors == []
     finally:
         context.close()
@@ -122,7 +122,7 @@ def test_the_demo_page_and_a_conversation_leave_no_console_error(browser, system
 def test_a_visitor_deletes_their_conversation_and_starts_afresh(widget, system):
     widget.open()
     widget.send(QUESTION)
-    widget.expect_bot_reply(1, "出願日から20年")
+    widget.expect_bot_reply(1, "起算して20年")
     sender = widget.sender_id()
     notice = widget.root.locator(".notice")
     expect(notice.get_by_role("link", name="詳しくはこちら")).to_have_attribute(
@@ -145,7 +145,7 @@ def test_a_visitor_deletes_their_conversation_and_starts_afresh(widget, system):
     widget.open()
     expect(widget.visitor).to_have_count(0)
     widget.send(QUESTION)
-    widget.expect_bot_reply(1, "出願日から20年")
+    widget.expect_bot_reply(1, "起算して20年")
     assert widget.sender_id() not in (None, sender)
     privacy = httpx.get(f"{system.gateway_url}/privacy")
     assert privacy.status_code == 200 and "保存する期間" in privacy.text and "90日" in privacy.text

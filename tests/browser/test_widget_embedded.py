@@ -58,7 +58,7 @@ def test_the_widget_on_the_sites_own_page_answers_and_reads_its_history_back(bro
         widget = Widget(page).visit(f"{site}/")
         widget.open()
         widget.send(QUESTION)
-        widget.expect_bot_reply(1, "出願日から20年")
+        widget.expect_bot_reply(1, "起算して20年")
         # The calls really were cross-origin, and the gateway allowed them.
         assert {response.all_headers().get("access-control-allow-origin") for response in answers} == {"*"}
         assert {response.request.all_headers().get("origin") for response in answers} == {site}
@@ -69,6 +69,6 @@ def test_the_widget_on_the_sites_own_page_answers_and_reads_its_history_back(bro
 
         page.reload()
         widget.open()
-        widget.expect_bot_reply(1, "出願日から20年")  # the history, read back cross-origin
+        widget.expect_bot_reply(1, "起算して20年")  # the history, read back cross-origin
     finally:
         context.close()

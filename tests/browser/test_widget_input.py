@@ -42,4 +42,4 @@ def test_shift_enter_adds_a_line_and_enter_sends_the_whole_message(widget):
     widget.input.press("Enter")
 
     expect(widget.visitor).to_have_text(["特許の\n存続期間は？"])
-    widget.expect_bot_reply(1, "出願日から20年")
+    widget.expect_bot_reply(1, "起算して20年")

@@ -14,7 +14,7 @@ RECOVERY_TIMEOUT_MS = 90_000
 def test_gateway_down_is_polite_keeps_what_was_typed_and_recovers(widget, system):
     widget.open()
     widget.send(FIRST)
-    widget.expect_bot_reply(1, "出願日から20年")
+    widget.expect_bot_reply(1, "起算して20年")
 
     system.stop("gateway")
     try:

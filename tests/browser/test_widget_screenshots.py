@@ -19,7 +19,7 @@ def test_the_open_widget_fits_the_screen(browser, system, artifacts, screen):
         widget = Widget(context.new_page()).visit(system.gateway_url + "/")
         widget.open()
         widget.send("特許の存続期間は？")
-        widget.expect_bot_reply(1, "出願日から20年")
+        widget.expect_bot_reply(1, "起算して20年")
         expect(widget.root.locator(".typing")).to_have_count(0)
 
         box = widget.panel.bounding_box()

@@ -23,5 +23,5 @@ def test_a_conversation_idle_past_retention_leaves_rasas_tracker_store(system, g
 
     assert purge_rasa_trackers(system.tracker_url, 90) == 1  # the other tests' conversations stay
     assert tracker_events(system, sender) == 0
-    [answer] = chat(gateway, "特許って出願してから何年くらい権利が続きますか？", sender)
-    assert "出願日から20年" in answer["text"]  # coming back later simply starts afresh
+    [answer] = chat(gateway, "特許の権利は何年続きますか", sender)
+    assert "起算して20年" in answer["text"]  # coming back later simply starts afresh

@@ -24,8 +24,8 @@ from scripts.bad_input import LINE_SECRET, line_text_event, webhook_body
 from scripts.system import System
 from tests.robustness.conftest import database_path, visitor_rows
 
-PATENT_TERM = "特許って出願してから何年くらい権利が続きますか？"
-PATENT_ANSWER = "出願日から20年"
+PATENT_TERM = "特許の権利は何年続きますか"
+PATENT_ANSWER = "起算して20年"
 
 
 def web_sender() -> str:

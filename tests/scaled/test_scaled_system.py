@@ -29,8 +29,8 @@ from tests.line.stand_in import LineApiStandIn
 from tests.migration_checks import assert_migrations_round_trip
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
-PATENT_TERM = "特許って出願してから何年くらい権利が続きますか？"
-PATENT_ANSWER = "出願日から20年"
+PATENT_TERM = "特許の権利は何年続きますか"
+PATENT_ANSWER = "起算して20年"
 
 
 @pytest.fixture(scope="module")

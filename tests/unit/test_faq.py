@@ -166,3 +166,8 @@ def test_a_misunderstood_message_is_answered_only_when_an_entry_clearly_fits(cat
     )
     assert answered and "出典:" in answered[0]["text"]
     assert with_retries(lambda s: misunderstood_answer(s, "v-fallback", "あしたの天気はどうですか")) is None
+
+
+def test_a_bare_topic_button_gets_the_topics_overview():
+    assert select_entry("ask_center_info", "/ask_center_info").id == "center_main_office"
+    assert select_entry("ask_trademark", "/ask_trademark").id == "trademark_what"
