@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.core.config import get_settings
 from bot.core.db import rows_changed, with_retries
 from bot.escalation.models import Escalation
+from bot.feedback.models import AnswerFeedback
 from bot.forms.models import FormDraft
 from bot.models import Conversation, Message
 from bot.privacy.models import HeldContact
@@ -35,6 +36,7 @@ def forget_conversation(session: Session, sender_id: str) -> int:
     session.execute(update(Escalation).where(Escalation.sender_id == sender_id).values(trigger_text=None))
     if conversation is None:
         return 0
+    session.execute(delete(AnswerFeedback).where(AnswerFeedback.conversation_id == conversation.id))
     messages = session.execute(delete(Message).where(Message.conversation_id == conversation.id))
     session.delete(conversation)
     return rows_changed(messages)

@@ -16,6 +16,7 @@ from bot.escalation.urgency import urgent_reason
 from bot.faq.knowledge import Entry
 from bot.faq.render import answer_text
 from bot.faq.select import select_entry
+from bot.feedback import service as feedback
 from bot.reading.requests import about_an_event
 
 BOOK = Button(title="相談を予約する", payload="/book_consultation")
@@ -71,7 +72,17 @@ def topic_answer(session: Session, sender_id: str, intent: str, text: str) -> li
 def entry_answer(session: Session, sender_id: str, entry: Entry) -> list[BotMessage]:
     """``entry`` as the visitor reads it (the general-information line the first time)."""
     first = entry.topic != "center" and context.general_notice_due(session, sender_id)
-    return [bot_message(answer_text(entry, first), _next_steps(session, entry))]
+    return [
+        bot_message(
+            answer_text(entry, first), [*_next_steps(session, entry), *feedback.buttons(f"faq:{entry.id}")]
+        )
+    ]
+
+
+def _card(program: Program) -> BotMessage:
+    """A program's card with the feedback buttons."""
+    card = program_card(program)
+    return bot_message(card["text"], [*card["buttons"], *feedback.buttons(f"program:{program.id}")])
 
 
 def misunderstood_answer(session: Session, sender_id: str, text: str) -> list[BotMessage] | None:
@@ -103,7 +114,7 @@ def program_answer(
             return [program_detail(program, context.asked_about(text))]
     if program is not None and program.published:
         context.remember_program(session, sender_id, program.id)
-        return [program_card(program)]
+        return [_card(program)]
     programs = _published(session)
     matches = rank(text, programs)
     chosen = best(matches)
@@ -112,7 +123,7 @@ def program_answer(
         return [bot_message(EVENTS_UNKNOWN, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK])]
     if chosen is not None:
         context.remember_program(session, sender_id, chosen.id)
-        return [program_card(chosen)]
+        return [_card(chosen)]
     if matches:
         nearest = prefer_ip(matches, ip_type)
         context.remember_program(session, sender_id, nearest[0].program.id)

@@ -79,14 +79,14 @@ class Figures:
     totals: dict[str, float]
 
 
-def _start(days: int, today: date) -> tuple[list[date], datetime]:
+def period(days: int, today: date) -> tuple[list[date], datetime]:
     first = today - timedelta(days=days - 1)
     return [first + timedelta(days=n) for n in range(days)], tokyo_midnight(first)
 
 
 def figures(session: Session, days: int, today: date) -> Figures:
     """The dashboard's figures for the ``days`` days ending ``today`` (Japan time)."""
-    day_list, since = _start(days, today)
+    day_list, since = period(days, today)
     rows = session.execute(
         select(Message.created_at, Message.conversation_id, Message.intent).where(
             Message.direction == "visitor", Message.created_at >= since

@@ -49,7 +49,13 @@ def test_subsidy_question_shows_the_program_card_then_booking(gateway):
     assert "2022年度(第1回)の情報です" in card["text"]
     assert "第三者のサイト" in card["text"]
     assert "確認できた情報がありません: 募集期間" in card["text"]
-    assert [b["title"] for b in card["buttons"]] == ["相談を予約する", "公式ページ", "他の制度"]
+    assert [b["title"] for b in card["buttons"]] == [
+        "相談を予約する",
+        "公式ページ",
+        "他の制度",
+        "役に立った",
+        "役に立たなかった",
+    ]
     [booking] = chat(gateway, card["buttons"][0]["payload"], sender_id)
     assert booking["text"] == "ご希望の相談の種類をお選びください。"  # topic 特許 already known
 

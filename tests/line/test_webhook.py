@@ -16,7 +16,9 @@ from tests.line.conftest import CHANNEL_SECRET, event, new_user, sign, text_even
 
 
 def postback(title: str, payload: str) -> dict[str, str]:
-    """A quick-reply action as the gateway should send it."""
+    """A quick-reply action as the gateway should send it (a web page opens as a link)."""
+    if payload.startswith(("https://", "http://")):
+        return {"type": "uri", "label": title, "uri": payload}
     return {"type": "postback", "label": title, "data": payload, "displayText": title}
 
 
@@ -147,6 +149,26 @@ def test_a_quick_reply_press_sends_its_payload_to_the_assistant(webhook, line_ap
     assert "台東区台東1-3-5" in reply.texts[0]
 
 
+def test_the_feedback_quick_replies_under_an_answer_are_stored_and_answered(system, webhook, line_api):
+    user = new_user()
+    answer = ask(webhook, line_api, user, "特許の権利は何年続きますか")
+    by_label = {item["label"]: item for item in answer.quick_replies}
+    press = event("postback", user, postback={"data": by_label["役に立たなかった"]["data"]})
+    webhook.send(press)
+    sorry = line_api.wait_for(reply_token=press["replyToken"])
+    assert sorry.texts[0].startswith("お役に立てず申し訳ありません")
+    reason = next(item for item in sorry.quick_replies if item["label"] == "わかりにくい")
+    webhook.send(press := event("postback", user, postback={"data": reason["data"]}))
+    line_api.wait_for(reply_token=press["replyToken"])
+    with sqlite3.connect(system.database_url.removeprefix("sqlite:///")) as db:
+        stored = db.execute(
+            "SELECT f.answer_id, f.helpful, f.reason FROM answer_feedback f JOIN conversations c"
+            " ON c.id = f.conversation_id WHERE c.sender_id = ?",
+            (user,),
+        ).fetchall()
+    assert stored == [("faq:patent_term", 0, "unclear")]
+
+
 def test_line_gets_its_200_before_the_answer_is_sent(webhook, line_api):
     user = new_user()
     message = text_event(user, "こんにちは")
@@ -212,7 +234,7 @@ def test_after_an_unfollow_nothing_is_answered_until_a_new_follow(webhook, line_
 
 def test_an_expired_reply_token_falls_back_to_a_push_message(webhook, line_api):
     user = new_user()
-    message = text_event(user, "商標の登録はどれくらい有効ですか")
+    message = text_event(user, "商標権は何年有効ですか")
     line_api.expire(message["replyToken"])
     webhook.send(message)
     push = line_api.wait_for(to=user)

@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException
 
 from bot.core.clock import now_tokyo
 from bot.core.db import with_retries
+from bot.feedback import analytics as feedback
+from bot.services.answers import NOT_IN_THIS_CHAT
 from bot.staff import analytics as work
 from bot.staff import charts
 from bot.staff.web import CurrentStaff, StaffRoute, redirect, render
@@ -27,9 +29,18 @@ def _top(items: list[tuple[str, int]], count: int) -> list[tuple[str, int]]:
     return [*items[: count - 1], ("その他", sum(n for _, n in items[count - 1 :]))]
 
 
-def _charts(figures: work.Figures) -> dict[str, object]:
+def _charts(figures: work.Figures, verdicts: feedback.FeedbackFigures) -> dict[str, object]:
     days = [f"{d.month}/{d.day}" for d in figures.days]
     return {
+        "chart_helpful": charts.line_chart(
+            "日別の「役に立った」の割合",
+            days,
+            [charts.Series("役に立った割合", verdicts.daily_share)],
+            percent=True,
+        ),
+        "chart_helpful_topics": charts.hbar_chart(
+            "分野別の「役に立った」の割合(%)", [(name, round(share)) for name, share, _ in verdicts.topics]
+        ),
         "chart_traffic": charts.line_chart(
             "日別の会話数と来訪者メッセージ数",
             days,
@@ -53,9 +64,13 @@ def _charts(figures: work.Figures) -> dict[str, object]:
 def analytics_page(request: Request, _staff: CurrentStaff, days: int = 30) -> HTMLResponse:
     days = days if days in work.PERIODS else 30
 
+    day_list, since = work.period(days, now_tokyo().date())
+
     def read(session):
         return {
             "figures": work.figures(session, days, now_tokyo().date()),
+            "feedback": feedback.figures(session, day_list, since),
+            "unanswered": feedback.unanswered(session, since, NOT_IN_THIS_CHAT),
             "unlabelled": work.not_understood(session),
             "labels": work.labels(session)[:100],
         }
@@ -66,7 +81,7 @@ def analytics_page(request: Request, _staff: CurrentStaff, days: int = 30) -> HT
         "analytics.html",
         {
             **context,
-            **_charts(context["figures"]),
+            **_charts(context["figures"], context["feedback"]),
             "days": days,
             "periods": work.PERIODS,
             "intents": work.labellable_intents(),

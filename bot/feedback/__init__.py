@@ -1,0 +1,1 @@
+"""Visitors' feedback on answers: helpful or not, and why."""
