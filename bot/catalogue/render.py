@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.catalogue.models import Program
@@ -15,6 +16,11 @@ MAX_LIST_BUTTONS = 8
 _FIELDS = (("summary", "支援内容"), ("eligibility", "対象"), ("rate", "助成率"), ("limit", "上限額"))
 DETAIL_LABELS = {"amount": "助成率・上限額", "deadline": "募集期間", "eligibility": "対象"}
 ELIGIBILITY_NOTE = "対象になるかどうかは個別の判断が必要です。公式ページの募集要項でご確認いただくか、知的財産相談でご相談ください。"
+UNKNOWN = "{fields}は、このチャットでは確認できていません。公式ページでご確認ください。"
+NO_YEAR = "(金額がいつの情報かは確認できていません。公式ページで最新の内容をご確認ください)"
+THIRD_PARTY_SOURCE = "出典(第三者のサイト): {url}"
+# A note in English left in a seed («limit as of 2013/H28»): said in Japanese.
+_LIMIT_AS_OF = re.compile(r"limit as of [^)]+")
 
 
 def official_page(program: Program) -> str:
@@ -29,8 +35,26 @@ def _as_of_label(as_of: str) -> str:
     try:
         day = date.fromisoformat(as_of)
     except ValueError:
-        return as_of
+        return _LIMIT_AS_OF.sub("上限額は当時の資料による", as_of)
     return f"{day.year}年{day.month}月{day.day}日時点"
+
+
+def _listed(labels: list[str]) -> str:
+    """「対象」「募集期間」 → 「対象と募集期間」; three or more with 、 and と before the last."""
+    return labels[0] if len(labels) == 1 else f"{'、'.join(labels[:-1])}と{labels[-1]}"
+
+
+def _source(program: Program) -> str:
+    if program.third_party:
+        return THIRD_PARTY_SOURCE.format(url=program.source_url)
+    return f"出典: {program.source_url}"
+
+
+def _dated(program: Program) -> str:
+    """When the card's facts are from, or that the year of its figures is not known."""
+    if program.as_of:
+        return f"({_as_of_label(program.as_of)}の情報です)"
+    return NO_YEAR if program.rate or program.limit else ""
 
 
 def program_card(program: Program) -> BotMessage:
@@ -46,10 +70,9 @@ def program_card(program: Program) -> BotMessage:
     lines.append(f"・募集期間: {program.application_period}" if program.application_period else "")
     if not program.application_period:
         unknown.append("募集期間")
-    if program.as_of:
-        lines.append(f"({_as_of_label(program.as_of)}の情報です)")
+    lines.append(_dated(program))
     if unknown:
-        lines.append(f"次の項目は、確認できた情報がありません: {'、'.join(unknown)}。")
+        lines.append(UNKNOWN.format(fields=_listed(unknown)))
     if program.third_party and (program.rate or program.limit):
         lines.append(
             "※金額などは第三者のサイトに掲載された情報です。公式ページまたは知的財産相談で最新の内容をご確認ください。"
@@ -57,7 +80,7 @@ def program_card(program: Program) -> BotMessage:
     if PRIOR_CONSULTATION_MARK in (program.eligibility or ""):
         lines.append("※申請日以前に、申請内容について公社の知財相談を受けていることが要件です。")
     if program.source_url:
-        lines.append(f"出典: {program.source_url}")
+        lines.append(_source(program))
     return bot_message("\n".join(line for line in lines if line), _buttons(program))
 
 
@@ -76,8 +99,16 @@ def program_detail(program: Program, detail: str | None) -> BotMessage:
         return program_card(program)
     lines = [f"【{program.name}】"]
     if detail == "amount" and (program.rate or program.limit):
-        lines += [f"・助成率: {program.rate or '確認できた情報がありません'}",
-                  f"・上限額: {program.limit or '確認できた情報がありません'}"]  # fmt: skip
+        lines += [
+            f"・{label}: {value}"
+            for label, value in (("助成率", program.rate), ("上限額", program.limit))
+            if value
+        ]
+        missing = [
+            label for label, value in (("助成率", program.rate), ("上限額", program.limit)) if not value
+        ]
+        if missing:
+            lines.append(UNKNOWN.format(fields=_listed(missing)))
         if program.third_party:
             lines.append(
                 "※金額は第三者のサイトに掲載された情報です。公式ページで最新の内容をご確認ください。"
@@ -87,12 +118,11 @@ def program_detail(program: Program, detail: str | None) -> BotMessage:
     elif detail == "eligibility" and program.eligibility:
         lines += [f"・対象: {program.eligibility}", ELIGIBILITY_NOTE]
     else:
-        lines.append(f"{DETAIL_LABELS[detail]}は、確認できた情報がありません。公式ページでご確認ください。")
-    if program.as_of:
-        lines.append(f"({_as_of_label(program.as_of)}の情報です)")
+        lines.append(UNKNOWN.format(fields=DETAIL_LABELS[detail]))
+    lines.append(_dated(program))
     if program.source_url:
-        lines.append(f"出典: {program.source_url}")
-    return bot_message("\n".join(lines), _buttons(program))
+        lines.append(_source(program))
+    return bot_message("\n".join(line for line in lines if line), _buttons(program))
 
 
 def program_list(programs: list[Program], intro: str) -> BotMessage:

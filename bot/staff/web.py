@@ -19,6 +19,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+from bot.catalogue.freshness import is_stale
+from bot.core.clock import now_tokyo
 from bot.core.config import get_settings
 from bot.core.db import with_retries
 from bot.staff import csrf, timefmt
@@ -78,6 +80,11 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def stale(as_of: str | None) -> bool:
+    """Whether a program's facts are older than two fiscal years (bot/catalogue/freshness.py)."""
+    return is_stale(as_of, now_tokyo().date())
+
+
 env.filters.update(
     jst=timefmt.jst,
     slot=timefmt.slot,
@@ -85,6 +92,7 @@ env.filters.update(
     shown=shown,
     trigger=trigger_label,
     intent=intent_name,
+    stale=stale,
 )
 env.globals.update(ROLES=ROLES)
 templates = Jinja2Templates(env=env)

@@ -1,5 +1,7 @@
 """The chat widget in real Chromium: answers, buttons, history, safety and keyboard use."""
 
+import sqlite3
+
 import httpx
 from playwright.sync_api import expect
 
@@ -18,7 +20,7 @@ def test_a_question_gets_its_answer_with_times_and_safe_links(widget):
     expect(widget.visitor).to_have_text([QUESTION])
     expect(widget.input).to_have_value("")
     reply = widget.expect_bot_reply(1, "起算して20年")
-    link = reply.locator('a[href^="https://faq.inpit.go.jp/"]')
+    link = reply.locator('a[href^="https://faq.inpit.go.jp/"]').first
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     expect(widget.root.locator(".msg time")).to_have_count(2)
@@ -28,7 +30,7 @@ def test_a_question_gets_its_answer_with_times_and_safe_links(widget):
 def test_a_pressed_button_shows_its_title_and_sends_its_payload(widget, system):
     widget.open()
     widget.send(QUESTION)
-    button = widget.root.locator(".msg.bot .choice").first
+    button = widget.root.locator(".msg.bot button.choice", has_text="相談を予約する").first
     widget.expect_bot_reply(1, "起算して20年")
     title = button.inner_text()
 
@@ -149,3 +151,22 @@ def test_a_visitor_deletes_their_conversation_and_starts_afresh(widget, system):
     assert widget.sender_id() not in (None, sender)
     privacy = httpx.get(f"{system.gateway_url}/privacy")
     assert privacy.status_code == 200 and "保存する期間" in privacy.text and "90日" in privacy.text
+
+
+def test_a_visitor_says_an_answer_did_not_help_and_why(widget, system):
+    widget.open()
+    widget.send(QUESTION)
+    widget.expect_bot_reply(1, "起算して20年")
+    expect(widget.root.get_by_role("button", name="役に立った")).to_be_visible()
+    widget.root.get_by_role("button", name="役に立たなかった").click()
+    widget.expect_bot_reply(2, "お役に立てず申し訳ありません")
+    widget.root.get_by_role("button", name="情報が足りない").click()
+    widget.expect_bot_reply(3, "回答の見直しに使わせていただきます")
+    expect(widget.visitor).to_have_text([QUESTION, "役に立たなかった", "情報が足りない"])
+    with sqlite3.connect(system.database_url.removeprefix("sqlite:///")) as db:
+        stored = db.execute(
+            "SELECT f.answer_id, f.helpful, f.reason FROM answer_feedback f JOIN conversations c"
+            " ON c.id = f.conversation_id WHERE c.sender_id = ?",
+            (widget.sender_id(),),
+        ).fetchall()
+    assert stored == [("faq:patent_term", 0, "not_enough")]

@@ -48,7 +48,7 @@ def test_subsidy_question_shows_the_program_card_then_booking(gateway):
     assert card["text"].startswith("【外国特許出願費用助成事業】")
     assert "2022年度(第1回)の情報です" in card["text"]
     assert "第三者のサイト" in card["text"]
-    assert "確認できた情報がありません: 募集期間" in card["text"]
+    assert "募集期間は、このチャットでは確認できていません" in card["text"]
     assert [b["title"] for b in card["buttons"]] == [
         "相談を予約する",
         "公式ページ",

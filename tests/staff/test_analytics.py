@@ -5,6 +5,7 @@ import uuid
 import yaml
 from playwright.sync_api import expect
 
+from bot.feedback.service import buttons
 from tests.staff.conftest import chat, query, wait_for
 
 NONSENSE = "asdfgh"
@@ -38,7 +39,7 @@ def test_analytics_charts_and_labelling_a_message_the_bot_did_not_understand(
     )
 
     page = staff.goto("/staff/analytics")
-    expect(page.locator("svg.chart")).to_have_count(5)
+    expect(page.locator("div.charts > section.card svg.chart")).to_have_count(5)
     for heading in ("会話数とメッセージ数(日別)", "理解できなかった割合(日別)", "意図(インテント)の分布",
                     "エスカレーション(理由別)", "予約の受付数(日別)"):  # fmt: skip
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
@@ -59,3 +60,25 @@ def test_analytics_charts_and_labelling_a_message_the_bot_did_not_understand(
     assert data["version"] == "3.1"
     blocks = {block["intent"]: block["examples"] for block in data["nlu"]}
     assert f"- {NONSENSE}" in blocks["out_of_scope"].splitlines()
+
+
+def test_staff_see_which_answers_helped_and_the_questions_no_entry_answered(staff, gateway):
+    sender_id = f"web-{uuid.uuid4().hex}"
+    assert "起算して20年" in chat(gateway, sender_id, "特許の存続期間は？")
+    [_, not_helpful] = buttons("faq:patent_term")
+    assert "お役に立てず" in chat(gateway, sender_id, not_helpful["payload"])
+    chat(gateway, sender_id, '/feedback_reason{"answer":"faq:patent_term","reason":"unclear"}')
+    assert "このチャットにはありません" in chat(
+        gateway, sender_id, "特許の図面は手書きでもいいですか 03-1234-5678"
+    )
+
+    page = staff.goto("/staff/analytics")
+    answers = page.locator("#answers")
+    expect(answers.get_by_role("img", name="分野別の「役に立った」の割合(%)")).to_contain_text(
+        "特許・実用新案"
+    )
+    row = answers.locator("tr", has_text="特許権の存続期間")
+    expect(row).to_contain_text("わかりにくい 1件")
+    unanswered = answers.locator("li", has_text="特許の図面は手書きでもいいですか")
+    expect(unanswered).to_be_visible()
+    expect(unanswered).not_to_contain_text("03-1234-5678")

@@ -1,5 +1,7 @@
 """The program catalogue: idempotent seeding with an audit trail, and search by meaning."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -71,9 +73,14 @@ def test_a_vague_question_matches_several_programs(session, programs_file):
 def test_the_card_says_what_is_unknown_and_where_figures_come_from(session, programs_file):
     seed_programs(session, programs_file)
     card = program_card(session.get(Program, "chizai_katsuyo_seihinka"))
-    assert "確認できた情報がありません: 支援内容、対象、助成率、上限額、募集期間" in card["text"]
-    assert "第三者のサイト" not in card["text"]  # no figure shown, so none to warn about
-    assert "第三者のサイト" in program_card(session.get(Program, "kaigai_shohyo_taisaku"))["text"]
+    assert (
+        "支援内容、対象、助成率、上限額と募集期間は、このチャットでは確認できていません。公式ページでご確認ください。"
+        in card["text"]
+    )
+    assert card["text"].count("確認できていません") == 1  # said once, in one sentence
+    assert "※金額などは第三者" not in card["text"]  # no figure shown, so none to warn about
+    third_party = program_card(session.get(Program, "kaigai_shohyo_taisaku"))["text"]
+    assert "第三者のサイト" in third_party and "出典(第三者のサイト): https://" in third_party
     consultation_required = program_card(session.get(Program, "tokkyo_chosa"))["text"]
     assert "公社の知財相談を受けていることが要件" in consultation_required
 
@@ -82,6 +89,16 @@ def test_a_date_the_card_is_valid_for_is_written_the_japanese_way(session, progr
     seed_programs(session, programs_file)
     dated = next(p for p in session.scalars(select(Program)) if p.as_of == "2021-10-06")
     assert "(2021年10月6日時点の情報です)" in program_card(dated)["text"]
+
+
+def test_no_card_shows_english_or_a_figure_without_its_year(session, programs_file):
+    seed_programs(session, programs_file)
+    for program in session.scalars(select(Program)):
+        text = program_card(program)["text"]
+        words = re.sub(r"https?://\S+", "", text)
+        assert not re.search(r"[A-Za-z]{3,}", words), (program.id, words)
+        if program.rate or program.limit:
+            assert "の情報です" in text or "いつの情報かは確認できていません" in text, program.id
 
 
 def test_a_follow_up_on_the_program_shown_gets_the_detail_asked_for(session, programs_file):
@@ -93,7 +110,7 @@ def test_a_follow_up_on_the_program_shown_gets_the_detail_asked_for(session, pro
     [amount] = program_answer(session, "web-follow", "それっていくらまで出るの", None)
     assert "400万円" in amount["text"] and "1/2以内" in amount["text"] and "第三者" in amount["text"]
     [deadline] = program_answer(session, "web-follow", "締切は？", None)
-    assert "募集期間は、確認できた情報がありません" in deadline["text"]
+    assert "募集期間は、このチャットでは確認できていません" in deadline["text"]
     [eligible] = program_answer(session, "web-follow", "うちは対象？社員5人", None)
     assert "中小企業者" in eligible["text"] and "個別の判断" in eligible["text"]
     [other] = program_answer(session, "web-other", "それっていくらまで出るの", None)
