@@ -13,7 +13,7 @@ import yaml
 
 from bot.catalogue.models import Program
 from bot.core.config import ROOT
-from bot.text.normalize import content_words
+from bot.text.normalize import content_words, search_key
 
 ENTITIES = ROOT / "data" / "entities"
 NAME_WEIGHT, SUMMARY_WEIGHT = 3.0, 1.0
@@ -86,3 +86,12 @@ def prefer_ip(matches: list[Match], ip_type: str | None) -> list[Match]:
     if word is None:
         return matches
     return sorted(matches, key=lambda m: word not in m.program.name)
+
+
+def named_program(text: str, programs: Iterable[Program]) -> Program | None:
+    """The program ``text`` names outright (its name, with or without 事業, in any spelling), the
+    longest name first: read from the catalogue as it is now, so a program staff add or rename is
+    recognised at once, before the model is trained again."""
+    key = search_key(text)
+    named = [p for p in programs if search_key(p.name.removesuffix("事業")) in key]
+    return max(named, key=lambda p: len(p.name), default=None)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue.models import Program
 from bot.catalogue.render import CENTER_PAGE, program_button, program_card, program_detail, program_list
-from bot.catalogue.search import best, prefer_ip, rank
+from bot.catalogue.search import best, named_program, prefer_ip, rank
 from bot.conversation import context
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.conversation.replies import HUMAN_BUTTON
@@ -86,16 +86,27 @@ def _card(program: Program) -> BotMessage:
 
 
 def misunderstood_answer(session: Session, sender_id: str, text: str) -> list[BotMessage] | None:
-    """The entry that clearly answers a message the intent classifier did not understand, if any."""
+    """The program a message the intent classifier did not understand names, or the entry that
+    clearly answers it, if any."""
+    if program := named_program(text, _published(session)):
+        return _shown(session, sender_id, program)
     entry = select_entry(None, text)
     return entry_answer(session, sender_id, entry) if entry else None
 
 
+def _shown(session: Session, sender_id: str, program: Program) -> list[BotMessage]:
+    context.remember_program(session, sender_id, program.id)
+    return [_card(program)]
+
+
 def answer_topic(session: Session, sender_id: str, intent: str, text: str) -> Handoff:
-    """The FAQ answer to a topic question; an urgent matter also goes to staff at once. The
-    conversation has moved on from any program shown before."""
-    context.remember_program(session, sender_id, None)
-    answer = topic_answer(session, sender_id, intent, text)
+    """The FAQ answer to a topic question (the card of a program it names); an urgent matter also
+    goes to staff at once. The conversation has moved on from any program shown before."""
+    if program := named_program(text, _published(session)):
+        answer = _shown(session, sender_id, program)  # a program named outright is what is asked
+    else:
+        context.remember_program(session, sender_id, None)
+        answer = topic_answer(session, sender_id, intent, text)
     if urgent_reason(text):
         return hand_off(session, sender_id, "urgent", text, answer)
     return Handoff(answer, needs_contact=False)
@@ -107,7 +118,7 @@ def program_answer(
     """The program the visitor means as a card; when the question is vague, the programs near it,
     the nearest named (and followed up on: «それっていくら»), those for the IP right named first;
     the detail asked for when the question follows up on the program last shown or named."""
-    program = session.get(Program, program_id) if program_id else None
+    program = session.get(Program, program_id) if program_id else named_program(text, _published(session))
     if program is None and context.follows_up_on_program(session, sender_id, text):
         program = session.get(Program, context.program_in_context(session, sender_id))
         if program is not None and program.published:

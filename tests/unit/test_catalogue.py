@@ -136,3 +136,19 @@ def test_a_seminar_is_no_consultation_and_what_is_not_known_about_it_is_said_so(
     seed_programs(session, programs_file)
     [answer] = program_answer(session, "web-event", "知財のセミナーって参加できますか？", None)
     assert answer["text"] == EVENTS_UNKNOWN and answer["buttons"][0]["title"] == "公式ページ"
+
+
+def test_a_program_staff_add_or_rename_is_recognised_by_name_at_once(session, programs_file):
+    from bot.services.answers import answer_topic, misunderstood_answer
+
+    seed_programs(session, programs_file)
+    session.add(Program(id="test_new", name="知財ミライ応援助成事業", summary="新しい制度", published=True))
+    session.flush()
+    [card] = misunderstood_answer(session, "web-new", "知財ミライ応援助成って何ですか")
+    assert card["text"].startswith("【知財ミライ応援助成事業】")
+    session.get(Program, "test_new").name = "ちざいミライ応援助成事業"
+    session.flush()
+    [renamed] = answer_topic(
+        session, "web-new", "ask_patent", "ちざいミライ応援助成は特許にも使えますか"
+    ).messages
+    assert renamed["text"].startswith("【ちざいミライ応援助成事業】")
