@@ -96,11 +96,13 @@ def figures(session: Session, days: list[date], since: datetime) -> FeedbackFigu
     )
 
 
-def unanswered(session: Session, since: datetime, reply: str, limit: int = UNANSWERED_SHOWN) -> list[Message]:
-    """The latest visitor messages of the period that got ``reply`` (no entry answered them),
-    contact details masked; purged texts left out."""
+def unanswered(
+    session: Session, since: datetime, replies: tuple[str, ...], limit: int = UNANSWERED_SHOWN
+) -> list[Message]:
+    """The latest visitor messages of the period that got one of ``replies`` (no entry answered
+    them), contact details masked; purged texts left out."""
     answered_none = select(Message.conversation_id, Message.id).where(
-        Message.direction == "bot", Message.text == reply, Message.created_at >= since
+        Message.direction == "bot", Message.text.in_(replies), Message.created_at >= since
     )
     found = []
     for conversation_id, bot_id in session.execute(answered_none.order_by(Message.id.desc()).limit(limit)):

@@ -26,6 +26,11 @@ NOT_IN_THIS_CHAT = (
     "申し訳ありません。このご質問にお答えできる確かな情報は、このチャットにはありません。"
     "公社の公式ページをご覧いただくか、知的財産相談でご相談ください。"
 )
+# About the center itself, the center can say: its main office's number.
+NOT_IN_THIS_CHAT_CENTER = (
+    "申し訳ありません。このご質問にお答えできる確かな情報は、このチャットにはありません。"
+    "秋葉原本部(電話 03-3832-3656)にお問い合わせいただくか、公社の公式ページをご覧ください。"
+)
 # Events are no consultation: their dates and how to join are not in the catalogue.
 EVENTS_UNKNOWN = (
     "セミナーや講座の開催日程・参加方法・参加費は、このチャットでは確認できた情報がありません。"
@@ -61,11 +66,8 @@ def topic_answer(session: Session, sender_id: str, intent: str, text: str) -> li
     honest «not in this chat» with the official page and a consultation."""
     entry = select_entry(intent, text)
     if entry is None:
-        return [
-            bot_message(
-                NOT_IN_THIS_CHAT, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK, HUMAN_BUTTON]
-            )
-        ]
+        honest = NOT_IN_THIS_CHAT_CENTER if intent == "ask_center_info" else NOT_IN_THIS_CHAT
+        return [bot_message(honest, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK, HUMAN_BUTTON])]
     return entry_answer(session, sender_id, entry)
 
 

@@ -9,7 +9,7 @@ from bot.core.db import migrate, with_retries
 from bot.faq.knowledge import Entry, Fact, load_knowledge
 from bot.faq.render import GENERAL_INFORMATION, OWN_CASE, THIRD_PARTY, THIRD_PARTY_NOTE, answer_text
 from bot.faq.select import Selector, select_entry
-from bot.services.answers import NOT_IN_THIS_CHAT, topic_answer
+from bot.services.answers import NOT_IN_THIS_CHAT, NOT_IN_THIS_CHAT_CENTER, topic_answer
 
 
 @pytest.fixture
@@ -85,6 +85,11 @@ def test_the_general_information_line_comes_once_then_the_own_case_line(catalogu
     second = ask("v-notice", "ask_trademark", "商標の更新はどうすればいいですか")
     assert GENERAL_INFORMATION in first["text"] and OWN_CASE not in first["text"]
     assert OWN_CASE in second["text"] and GENERAL_INFORMATION not in second["text"]
+
+
+def test_a_center_question_no_entry_answers_gets_the_main_offices_number(catalogue):
+    answer = ask("v-center-none", "ask_center_info", "駐輪場はありますか")
+    assert answer["text"] == NOT_IN_THIS_CHAT_CENTER and "03-3832-3656" in answer["text"]
 
 
 def test_center_answers_carry_neither_line(catalogue):

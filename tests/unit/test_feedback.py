@@ -120,5 +120,7 @@ def test_staff_see_the_questions_no_entry_answered_masked(store):
     message_id = visit("v-e", "法人税の申告期限は? 連絡は 090-1234-5678 まで")
     transcript.record_outcome(message_id, "answered", [{"text": NOT_IN_THIS_CHAT, "buttons": []}])
     _, since = period(7, now_tokyo().date())
-    [question] = with_retries(lambda s: analytics.unanswered(s, since - timedelta(days=1), NOT_IN_THIS_CHAT))
+    [question] = with_retries(
+        lambda s: analytics.unanswered(s, since - timedelta(days=1), (NOT_IN_THIS_CHAT,))
+    )
     assert "法人税" in question.text and "090-1234-5678" not in question.text

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from bot.core.clock import now_tokyo
 from bot.core.db import with_retries
 from bot.feedback import analytics as feedback
-from bot.services.answers import NOT_IN_THIS_CHAT
+from bot.services.answers import NOT_IN_THIS_CHAT, NOT_IN_THIS_CHAT_CENTER
 from bot.staff import analytics as work
 from bot.staff import charts
 from bot.staff.web import CurrentStaff, StaffRoute, redirect, render
@@ -70,7 +70,7 @@ def analytics_page(request: Request, _staff: CurrentStaff, days: int = 30) -> HT
         return {
             "figures": work.figures(session, days, now_tokyo().date()),
             "feedback": feedback.figures(session, day_list, since),
-            "unanswered": feedback.unanswered(session, since, NOT_IN_THIS_CHAT),
+            "unanswered": feedback.unanswered(session, since, (NOT_IN_THIS_CHAT, NOT_IN_THIS_CHAT_CENTER)),
             "unlabelled": work.not_understood(session),
             "labels": work.labels(session)[:100],
         }
