@@ -147,6 +147,12 @@ def finish_handoff(
     return escalation
 
 
+def staff_answering(session: Session, sender_id: str) -> bool:
+    """Whether a staff member has taken the visitor's conversation and answers in it now."""
+    escalation = _open_for(session, sender_id)
+    return escalation is not None and escalation.bot_paused and escalation.status == "in_progress"
+
+
 def held_for_staff(session: Session, sender_id: str) -> live.Holding | None:
     """What a visitor message gets while the conversation is held for a person
     (bot/escalation/live.py); None when the bot answers."""

@@ -24,6 +24,7 @@ from bot.staff import bookings
 from bot.staff.auth import Staff
 from bot.staff.escalations import CHANNELS, Filters, _query, staff_names
 from bot.staff.models import AuditEntry
+from bot.staff.summary import trigger_label
 from bot.staff.timefmt import to_tokyo
 
 EXPORTED = "contacts_exported"
@@ -111,7 +112,7 @@ def _escalation_row(e: Escalation, names: dict[str, str], staff: Staff) -> list[
         STATUSES.get(e.status, e.status),
         REASONS.get(e.reason, e.reason),
         CHANNELS.get(e.channel, e.channel),
-        e.trigger_text or "",
+        trigger_label(e.trigger_text) if e.trigger_text else "",
         e.contact_name or "",
         phone,
         email,

@@ -73,6 +73,7 @@ def test_a_staff_member_answers_in_the_chat_and_hands_back(staff: SignedInStaff,
 
     staff_bubble = visitor.root.locator(".msg.staff .bubble")
     expect(staff_bubble.last).to_contain_text("どのようなご相談でしょうか", timeout=LIVE_MS)
+    expect(visitor.root.locator("#title small")).to_have_text("センターの担当者がお答えしています")
     expect(visitor.root.locator(".msg.staff .author").last).to_have_text("担当者 管理者 山田")
 
     visitor.send("商標の件で、名前が他社とかぶっていないか心配です")
@@ -84,6 +85,7 @@ def test_a_staff_member_answers_in_the_chat_and_hands_back(staff: SignedInStaff,
 
     page.get_by_role("button", name="チャットボットに戻す").click()
     expect(visitor.bot.last).to_contain_text("チャットボットがお答えします", timeout=LIVE_MS)
+    expect(visitor.root.locator("#title small")).to_have_text("自動応答でお答えします")
     visitor.send("相談は無料ですか")
     expect(visitor.bot.last).not_to_contain_text("担当者にお送りしました", timeout=30_000)
     steps = [

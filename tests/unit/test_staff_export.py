@@ -55,6 +55,12 @@ def exports(session) -> list[AuditEntry]:
 # --- escalations ----------------------------------------------------------------------------
 
 
+def test_a_button_that_handed_over_is_exported_as_the_buttons_meaning(session):
+    escalation(session, trigger_text="/request_human")
+    _, row = read(export.escalations_csv(session, escalations.Filters(), ADMIN))
+    assert row[export.ESCALATION_HEADER.index("きっかけの発言")] == "ボタン操作(担当者希望)"
+
+
 def test_the_escalation_file_has_a_bom_japanese_headers_and_labels_and_japan_time(session):
     save_user(session, STAFF.email, "staff", "correct-horse-battery", STAFF.name)
     escalation(

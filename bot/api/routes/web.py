@@ -20,6 +20,8 @@ from bot.api.errors import error_response
 from bot.api.routes.chat import _SENDER_ID as SENDER_ID_PATTERN
 from bot.conversation.messages import bot_message
 from bot.core.config import get_settings
+from bot.core.db import with_retries
+from bot.escalation import service as handoff
 from bot.privacy.forget import FORGET_UNAVAILABLE, FORGOTTEN, forget_everywhere
 from bot.services import transcript
 from bot.services.visitor_input import InputError, read_json_object
@@ -153,8 +155,10 @@ async def chat_history(sender_id: str = "") -> JSONResponse:
         return error_response(400, "invalid_sender_id", INVALID_SENDER)
     try:
         messages = await to_thread.run_sync(_web_history, sender_id)
+        answering = await to_thread.run_sync(with_retries, lambda s: handoff.staff_answering(s, sender_id))
     except SQLAlchemyError:
         logger.exception("could not read the history of %s", sender_id)
         return error_response(503, "history_unavailable", HISTORY_UNAVAILABLE)
-    body = {"sender_id": sender_id, "messages": messages}
+    # staff_answering (added to the contract): a staff member answers in this conversation now.
+    body = {"sender_id": sender_id, "messages": messages, "staff_answering": answering}
     return JSONResponse(body, headers={"Cache-Control": "no-store"})

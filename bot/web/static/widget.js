@@ -24,6 +24,7 @@
     launcher: "チャットで質問する",
     title: "チャットでのご案内",
     subtitle: "自動応答でお答えします",
+    subtitleLive: "センターの担当者がお答えしています",
     close: "チャットを閉じる",
     welcome:
       "こんにちは。東京都知的財産総合センターの自動応答チャットです。" +
@@ -340,9 +341,11 @@ textarea:focus { border-color: #0b4f8a; }
     return { ok, message: message || "" };
   }
 
+  /** The conversation so far, and whether a staff member is answering in it now. */
   async function getHistory(sender) {
     const { ok, body } = await request("api/chat/history?sender_id=" + encodeURIComponent(sender));
-    return ok && Array.isArray(body.messages) ? body.messages : [];
+    if (!ok || !Array.isArray(body.messages)) return { turns: [], staffAnswering: false };
+    return { turns: body.messages, staffAnswering: body.staff_answering === true };
   }
 
   class ChatWidget {
@@ -385,7 +388,7 @@ textarea:focus { border-color: #0b4f8a; }
 
     buildPanel() {
       const head = h("div", { class: "head" }, [
-        h("h2", { id: "title", class: "title" }, [TEXT.title, h("small", { text: TEXT.subtitle })]),
+        h("h2", { id: "title", class: "title" }, [TEXT.title, (this.subtitle = h("small", { text: TEXT.subtitle }))]),
         h("button", { type: "button", class: "human", onclick: () => this.choose(HUMAN) }, [HUMAN.title]),
         h("button", { type: "button", class: "close", "aria-label": TEXT.close, onclick: () => this.close() }, [
           icon(CLOSE_ICON),
@@ -631,19 +634,20 @@ textarea:focus { border-color: #0b4f8a; }
       }
       this.syncing = true;
       const epoch = this.epoch;
-      let turns = null;
+      let history = null;
       try {
-        turns = await getHistory(sender);
+        history = await getHistory(sender);
       } catch (_) {
-        turns = null;
+        history = null;
       }
       this.syncing = false;
-      if (!turns) {
+      if (!history) {
         this.scheduleRetry();
         return;
       }
       this.online();
-      if (epoch === this.epoch && !this.sending) this.render(turns);
+      this.subtitle.textContent = history.staffAnswering ? TEXT.subtitleLive : TEXT.subtitle;
+      if (epoch === this.epoch && !this.sending) this.render(history.turns);
       this.pump();
     }
 
