@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 import bot.booking.models
 import bot.catalogue.models
 import bot.escalation.models
+import bot.events.models
 import bot.feedback.models
 import bot.forms.models
 import bot.notify.models

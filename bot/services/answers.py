@@ -11,8 +11,10 @@ from bot.catalogue.search import best, named_program, prefer_ip, rank
 from bot.conversation import context
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.conversation.replies import HUMAN_BUTTON
+from bot.core.clock import now_tokyo
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
+from bot.events.catalogue import events_message, upcoming
 from bot.faq.knowledge import Entry
 from bot.faq.render import answer_text
 from bot.faq.select import select_entry
@@ -43,6 +45,13 @@ ALL_PROGRAMS = (
     "当センターの主な支援制度です。詳しく知りたい制度をお選びください。"
     "助成の申請前には、申請内容について公社の知財相談を受けていることが要件です。"
 )
+
+
+def events_answer(session: Session) -> BotMessage:
+    """The events staff announced that are still ahead; none known: say so, with the official page."""
+    more = [Button(title="公式ページ", payload=CENTER_PAGE), BOOK]
+    events = upcoming(session, now_tokyo().date())
+    return events_message(events, more) if events else bot_message(EVENTS_UNKNOWN, more)
 
 
 def _published(session: Session) -> list[Program]:
@@ -133,7 +142,7 @@ def program_answer(
     chosen = best(matches)
     if chosen is None and about_an_event(text):
         context.remember_program(session, sender_id, None)
-        return [bot_message(EVENTS_UNKNOWN, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK])]
+        return [events_answer(session)]
     if chosen is not None:
         context.remember_program(session, sender_id, chosen.id)
         return [_card(chosen)]

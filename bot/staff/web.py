@@ -158,6 +158,8 @@ def run_step(
 
 
 NOTICES = {
+    "event_added": "予定を追加しました。",
+    "event_removed": "予定を削除しました。",
     "assigned": "担当者を設定しました。",
     "note": "メモを追加しました。",
     "started": "対応中にしました。",
