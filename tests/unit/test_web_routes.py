@@ -14,7 +14,7 @@ SOURCES = Path(__file__).resolve().parents[3] / "shared" / "content" / "sources.
 def test_history_of_an_unknown_visitor_is_empty(client):
     response = client.get("/api/chat/history", params={"sender_id": "web-" + "0" * 32})
     assert response.status_code == 200
-    assert response.json() == {"sender_id": "web-" + "0" * 32, "messages": []}
+    assert response.json() == {"sender_id": "web-" + "0" * 32, "messages": [], "staff_answering": False}
     assert response.headers["cache-control"] == "no-store"
 
 
