@@ -6,6 +6,7 @@ import bot.booking.models
 import bot.catalogue.models
 import bot.escalation.models
 import bot.events.models
+import bot.faq.models
 import bot.feedback.models
 import bot.forms.models
 import bot.notify.models

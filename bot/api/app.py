@@ -18,7 +18,9 @@ from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.escalation import urgency
-from bot.faq.select import selector
+from bot.faq import store as knowledge
+from bot.faq.knowledge import load_knowledge
+from bot.faq.select import selector_for
 from bot.notify import mail
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
@@ -33,7 +35,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
     await to_thread.run_sync(with_retries, lambda session: seed_calendar(session, settings.calendar_file))
     await to_thread.run_sync(urgency.warm_up)
-    await to_thread.run_sync(selector)  # the answer selector learns its entries now, not on a turn
+    await to_thread.run_sync(
+        with_retries, lambda session: knowledge.seed_knowledge(session, load_knowledge())
+    )
+    # The answer selector learns the knowledge base as staff keep it now, not on a visitor's turn.
+    await to_thread.run_sync(lambda: selector_for(with_retries(knowledge.current)))
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http,
         open_turn_locks(settings) as turns,

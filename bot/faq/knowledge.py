@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -100,3 +101,21 @@ def load_knowledge(directory: Path = FAQ_DIR) -> tuple[Entry, ...]:
             _entry(document["topic"], raw, variants.get(raw["id"], [])) for raw in document["entries"]
         )
     return tuple(entries)
+
+
+def entry_fields(entry: Entry) -> dict[str, Any]:
+    """An entry's fields as its seed file writes them (what the database keeps as JSON)."""
+    return {
+        "title": entry.title,
+        "questions": list(entry.questions),
+        "answer": entry.answer,
+        "next_step": entry.next_step,
+        "related_programs": list(entry.related_programs),
+        "facts": [{**asdict(f), "page_date": f.page_date or "none"} for f in entry.facts],
+        "variants": list(entry.variants),
+    }
+
+
+def from_fields(entry_id: str, topic: str, fields: dict[str, Any]) -> Entry:
+    """The entry ``fields`` (as :func:`entry_fields` writes them) describe."""
+    return _entry(topic, {**fields, "id": entry_id}, list(fields.get("variants") or []))

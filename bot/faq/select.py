@@ -148,24 +148,31 @@ class Selector:
         return best[0].entry if best and best[0].score >= self.weights.threshold else None
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def selector_for(entries: tuple[Entry, ...]) -> Selector:
+    """The selector over ``entries`` (learned once per version of the knowledge base)."""
+    return Selector(entries)
+
+
 def selector() -> Selector:
-    """The selector over the knowledge base as shipped."""
-    return Selector(load_knowledge())
+    """The selector over the knowledge base as shipped in data/faq/."""
+    return selector_for(load_knowledge())
 
 
 # A button that only names the topic («センターの場所»: ``/ask_center_info``) asks for its overview.
 OVERVIEWS = {"ask_center_info": "center_main_office"}
 
 
-def overview(intent: str) -> Entry | None:
-    """The entry a bare topic button asks for: the center's address, else the topic file's first."""
-    entries = [e for e in load_knowledge() if e.intent == intent]
-    return next((e for e in entries if e.id == OVERVIEWS.get(intent)), entries[0] if entries else None)
+def overview(intent: str, entries: tuple[Entry, ...]) -> Entry | None:
+    """The entry a bare topic button asks for: the center's address, else the topic's first."""
+    of_topic = [e for e in entries if e.intent == intent]
+    return next((e for e in of_topic if e.id == OVERVIEWS.get(intent)), of_topic[0] if of_topic else None)
 
 
-def select_entry(intent: str | None, text: str) -> Entry | None:
-    """The entry that answers ``text`` asked with ``intent``, or None."""
+def select_entry(intent: str | None, text: str, entries: tuple[Entry, ...] | None = None) -> Entry | None:
+    """The entry of ``entries`` (the shipped knowledge base by default) that answers ``text``
+    asked with ``intent``, or None."""
+    entries = load_knowledge() if entries is None else entries
     if intent and text.strip() == f"/{intent}":
-        return overview(intent)
-    return selector().choose(text, intent)
+        return overview(intent, entries)
+    return selector_for(entries).choose(text, intent)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.logging import mask_pii
-from bot.faq.knowledge import load_knowledge
+from bot.faq import store as knowledge
 from bot.feedback.models import AnswerFeedback
 from bot.feedback.service import REASONS
 from bot.models import PURGED_TEXT, Message
@@ -53,8 +53,8 @@ class FeedbackFigures:
     share: float | None
 
 
-def _titles() -> dict[str, str]:
-    return {f"faq:{e.id}": e.title for e in load_knowledge()}
+def _titles(session: Session) -> dict[str, str]:
+    return {f"faq:{e.id}": e.title for e in knowledge.current(session)}
 
 
 def figures(session: Session, days: list[date], since: datetime) -> FeedbackFigures:
@@ -70,7 +70,7 @@ def figures(session: Session, days: list[date], since: datetime) -> FeedbackFigu
         by_answer[row.answer_id][row.helpful] += 1
         if row.reason:
             reasons[row.answer_id][row.reason] += 1
-    titles = _titles()
+    titles = _titles(session)
     answers = [
         AnswerFigures(
             answer_id,

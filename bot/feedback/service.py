@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.catalogue.models import Program
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.conversation.replies import HUMAN_BUTTON
-from bot.faq.knowledge import load_knowledge
+from bot.faq import store as knowledge
 from bot.feedback.models import AnswerFeedback
 from bot.models import Conversation
 
@@ -52,7 +52,7 @@ def _topic(session: Session, answer_id: str) -> str | None:
     kind, _, key = answer_id.partition(":")
     if kind == "program":
         return "program" if session.get(Program, key) is not None else None
-    return next((e.topic for e in load_knowledge() if e.id == key), None)
+    return next((e.topic for e in knowledge.current(session) if e.id == key), None)
 
 
 def _verdict(session: Session, conversation_id: int, answer_id: str) -> AnswerFeedback | None:

@@ -15,6 +15,7 @@ from bot.core.clock import now_tokyo
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
 from bot.events.catalogue import events_message, upcoming
+from bot.faq import store as knowledge
 from bot.faq.knowledge import Entry
 from bot.faq.render import answer_text
 from bot.faq.select import select_entry
@@ -73,7 +74,7 @@ def _next_steps(session: Session, entry: Entry) -> list[Button]:
 def topic_answer(session: Session, sender_id: str, intent: str, text: str) -> list[BotMessage]:
     """The knowledge-base entry that answers ``text`` with its sources and next steps, or the
     honest «not in this chat» with the official page and a consultation."""
-    entry = select_entry(intent, text)
+    entry = select_entry(intent, text, knowledge.current(session))
     if entry is None:
         honest = NOT_IN_THIS_CHAT_CENTER if intent == "ask_center_info" else NOT_IN_THIS_CHAT
         return [bot_message(honest, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK, HUMAN_BUTTON])]
@@ -101,7 +102,7 @@ def misunderstood_answer(session: Session, sender_id: str, text: str) -> list[Bo
     clearly answers it, if any."""
     if program := named_program(text, _published(session)):
         return _shown(session, sender_id, program)
-    entry = select_entry(None, text)
+    entry = select_entry(None, text, knowledge.current(session))
     return entry_answer(session, sender_id, entry) if entry else None
 
 
@@ -152,7 +153,9 @@ def program_answer(
         return [
             program_list([m.program for m in nearest], NEAREST_PROGRAM.format(name=nearest[0].program.name))
         ]
-    entry = select_entry("ask_program", text)  # no program near it: an entry may answer (マドリッド)
+    entry = select_entry(
+        "ask_program", text, knowledge.current(session)
+    )  # no program near it: an entry may answer (マドリッド)
     if entry is not None:
         context.remember_program(session, sender_id, None)
         return entry_answer(session, sender_id, entry)

@@ -14,6 +14,7 @@ from bot.privacy.retention import scheduled_purge
 from bot.staff.routes import (
     accounts,
     analytics,
+    answers,
     bookings,
     catalogue,
     escalations,
@@ -40,6 +41,7 @@ MODULES = (
     live,
     bookings,
     catalogue,
+    answers,
     events,
     analytics,
     accounts,
