@@ -4,13 +4,14 @@ with a figure its quotes do not hold."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import utcnow
-from bot.faq.knowledge import Entry, entry_fields, from_fields, load_knowledge
+from bot.faq.knowledge import TOPIC_INTENTS, Entry, entry_fields, from_fields, load_knowledge
 from bot.faq.models import EntryChange, StoredEntry
 from bot.reading.facts import fact_tokens, source_tokens
 
@@ -72,6 +73,39 @@ def edit(session: Session, entry_id: str, changes: dict[str, Any], published: bo
     session.add(EntryChange(entry_id=entry_id, changed_by=actor, before=row.fields, after=fields))
     row.fields, row.published, row.updated_at = fields, published, utcnow()
     return True
+
+
+class InvalidEntry(ValueError):
+    """A new entry staff wrote is not complete: field → what to fix."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+_NEW_ID = re.compile(r"[a-z0-9_]{2,60}")
+
+
+def create(session: Session, entry_id: str, topic: str, fields: dict[str, Any], actor: str) -> None:
+    """Add an entry staff wrote: its id starts with its topic, it rests on a fact with a quote,
+    an address and a publisher, and its answer states no figure its quote does not hold."""
+    problems = {}
+    if topic not in TOPIC_INTENTS:
+        problems["topic"] = "分野を選んでください。"
+    elif not (entry_id.startswith(f"{topic}_") and _NEW_ID.fullmatch(entry_id)):
+        problems["entry_id"] = f"IDは「{topic}_」で始め、半角英小文字・数字・_で書いてください。"
+    elif session.get(StoredEntry, entry_id) is not None:
+        problems["entry_id"] = "このIDはすでに使われています。"
+    fact = fields["facts"][0]
+    if not (fact["quote"] and fact["publisher"] and fact["url"].startswith(("https://", "http://"))):
+        problems["fact"] = "出典の引用・発行元・アドレス(https://〜)を入力してください。"
+    elif figures := unquoted_figures(fields["answer"], fields["facts"]):
+        problems["answer"] = f"次の数字・日付が出典の引用にありません: {'、'.join(sorted(figures))}。"
+    if problems:
+        raise InvalidEntry(problems)
+    session.add(StoredEntry(id=entry_id, topic=topic, fields=fields))
+    session.flush()
+    session.add(EntryChange(entry_id=entry_id, changed_by=actor, before=None, after=fields))
 
 
 def history(session: Session, entry_id: str) -> list[EntryChange]:

@@ -98,3 +98,41 @@ def test_staff_preview_save_and_see_the_history_of_an_answer_on_the_page(web):
     )
     assert refused.status_code == 400 and "出典の引用にありません: 30年" in refused.text
     assert web.get("/staff/answers/no_such_entry").status_code == 404
+
+
+NEW_ENTRY = {
+    "topic": "trademark",
+    "entry_id": "trademark_mascot_name",
+    "title": "ゆるキャラの名前",
+    "questions": "ゆるキャラの名前は商標にできますか\nマスコットの名前を登録したい",
+    "answer": "キャラクターの名前も、商品やサービスの目印として使うなら商標の対象になり得ます。",
+    "next_step": "consultation",
+    "fact_quote": "文字、図形、記号、立体的形状若しくは色彩又はこれらの結合",
+    "fact_url": "https://www.jpo.go.jp/system/trademark/gaiyo/seidogaiyo/chizai07.html",
+    "fact_publisher": "特許庁",
+    "fact_official": "on",
+}
+
+
+def test_staff_add_an_entry_and_the_next_visitor_gets_it(web):
+    token = sign_in(web, STAFF)
+    preview = web.post("/staff/answers/new", data={**NEW_ENTRY, "csrf_token": token, "action": "preview"})
+    assert preview.status_code == 200 and "出典: 特許庁 https://www.jpo.go.jp/" in preview.text
+    saved = web.post("/staff/answers/new", data={**NEW_ENTRY, "csrf_token": token, "action": "save"})
+    assert saved.headers["location"] == "/staff/answers/trademark_mascot_name?done=saved"
+    assert "キャラクターの名前も" in answer("マスコットキャラの名前って商標登録できる？", "ask_trademark")
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"entry_id": "patent_mascot"}, "「trademark_」で始め"),
+        ({"entry_id": "trademark_what"}, "すでに使われています"),
+        ({"fact_url": "jpo"}, "出典の引用・発行元・アドレス"),
+        ({"answer": "登録料は10万円です。"}, "出典の引用にありません: 10万円"),
+    ],
+)
+def test_a_new_entry_that_is_not_complete_is_shown_again_with_what_to_fix(web, change, problem):
+    token = sign_in(web, STAFF)
+    page = web.post("/staff/answers/new", data={**NEW_ENTRY, **change, "csrf_token": token, "action": "save"})
+    assert page.status_code == 400 and problem in page.text

@@ -217,7 +217,7 @@ PAGES = (
     "/staff/", "/staff/escalations", "/staff/escalations/1", "/staff/escalations/version.json",
     "/staff/escalations/1/version.json", "/staff/bookings", "/staff/bookings/CZ-7K3M9P",
     "/staff/slots", "/staff/catalogue", "/staff/catalogue/new", "/staff/analytics",
-    "/staff/analytics/training-data.yml", "/staff/events", "/staff/answers", "/staff/answers/patent_term",
+    "/staff/analytics/training-data.yml", "/staff/events", "/staff/answers", "/staff/answers/new", "/staff/answers/patent_term",
     "/staff/accounts", "/staff/audit",
     "/staff/anything/else",
 )  # fmt: skip

@@ -86,6 +86,60 @@ def _editor(request: Request, entry_id: str, changes: dict[str, Any] | None, pub
     return render(request, "answer.html", context, status=status)
 
 
+NEW = LIST + "/new"
+
+
+def _new_fields(form: dict[str, str]) -> dict[str, Any]:
+    typed = {k: form.get(f"fact_{k}", "").strip() for k in ("quote", "url", "publisher", "page_date")}
+    fact: dict[str, Any] = {**typed, "page_date": typed["page_date"] or "none"}
+    fact["official"] = form.get("fact_official") == "on"
+    return {
+        "title": form.get("title", "").strip(),
+        "questions": [q.strip() for q in form.get("questions", "").splitlines() if q.strip()],
+        "answer": form.get("answer", "").replace("\r\n", "\n").strip(),
+        "next_step": form.get("next_step", "consultation"),
+        "related_programs": [],
+        "facts": [fact],
+        "variants": [],
+    }
+
+
+def _new_page(request: Request, form: dict[str, str], errors: dict[str, str], preview: str | None,
+              status: int = 200) -> HTMLResponse:  # fmt: skip
+    context = {
+        "form": form,
+        "errors": errors,
+        "preview": preview,
+        "topics": TOPIC_NAMES,
+        "next_steps": NEXT_STEPS,
+    }
+    return render(request, "answer_new.html", context, status=status)
+
+
+@router.get(NEW)
+def new_answer(request: Request, _staff: CurrentStaff) -> HTMLResponse:
+    return _new_page(request, {}, {}, None)
+
+
+@router.post(NEW)
+async def create_answer(request: Request, staff: CurrentStaff) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    fields, topic, entry_id = _new_fields(form), form.get("topic", ""), form.get("entry_id", "").strip()
+    errors = {k: "入力してください。" for k in ("title", "answer", "questions") if not fields[k]}
+    if not errors and form.get("action") == "preview" and topic in TOPIC_NAMES:
+        preview = answer_text(from_fields(entry_id or "new", topic, fields), first_topic_answer=False)
+        return _new_page(request, form, {}, preview)
+    actor = staff.staff.email
+    try:
+        if errors:
+            raise store.InvalidEntry(errors)
+        await to_thread.run_sync(with_retries, lambda s: store.create(s, entry_id, topic, fields, actor))
+    except store.InvalidEntry as invalid:
+        return _new_page(request, form, invalid.problems, None, status=400)
+    await to_thread.run_sync(lambda: selector_for(with_retries(store.current)))
+    return redirect(f"{LIST}/{entry_id}", "saved")
+
+
 @router.get(LIST + "/{entry_id}")
 def edit_answer(request: Request, entry_id: str, _staff: CurrentStaff) -> HTMLResponse:
     return _editor(request, entry_id, None, None, {})
