@@ -130,6 +130,8 @@ def program_answer(
     """The program the visitor means as a card; when the question is vague, the programs near it,
     the nearest named (and followed up on: «それっていくら»), those for the IP right named first;
     the detail asked for when the question follows up on the program last shown or named."""
+    if program_id is None and context.follows_up_on_events(session, sender_id, text):
+        return [events_answer(session)]
     program = session.get(Program, program_id) if program_id else named_program(text, _published(session))
     if program is None and context.follows_up_on_program(session, sender_id, text):
         program = session.get(Program, context.program_in_context(session, sender_id))
@@ -142,7 +144,7 @@ def program_answer(
     matches = rank(text, programs)
     chosen = best(matches)
     if chosen is None and about_an_event(text):
-        context.remember_program(session, sender_id, None)
+        context.remember_events(session, sender_id)
         return [events_answer(session)]
     if chosen is not None:
         context.remember_program(session, sender_id, chosen.id)

@@ -128,11 +128,12 @@ class Assistant:
 
 
 def _implied(session: Session, sender_id: str, text: str) -> str | None:
-    """The intent the message implies by its data (bot/reading/requests.py), or by the program
-    the conversation is about (a follow-up: bot/conversation/context.py)."""
+    """The intent the message implies by its data (bot/reading/requests.py), or by the program or
+    the events the conversation is about (a follow-up: bot/conversation/context.py)."""
     if intent := implied_intent(text):
         return intent
-    return "ask_program" if context.follows_up_on_program(session, sender_id, text) else None
+    following_up = context.follows_up_on_program(session, sender_id, text)
+    return "ask_program" if following_up or context.follows_up_on_events(session, sender_id, text) else None
 
 
 def _record_empty(sender_id: str, channel: str) -> tuple[int, bool]:

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.catalogue.seed import seed_catalogue
 from bot.core.clock import now_tokyo
+from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.events import catalogue
 from bot.services.answers import EVENTS_UNKNOWN, events_answer
@@ -96,3 +98,15 @@ def test_a_wrong_entry_is_shown_again_with_what_to_fix(web):
     token = sign_in(web, STAFF)
     page = web.post("/staff/events", data={**FORM, "source_url": "", "csrf_token": token})
     assert page.status_code == 400 and "案内ページのアドレス" in page.text
+
+
+def test_a_short_follow_up_after_the_events_is_about_them_until_a_program_is_shown(store):
+    from bot.conversation.context import follows_up_on_events
+    from bot.services.answers import program_answer
+
+    seed_catalogue(get_settings().content_dir / "programs.yml")
+    with_retries(lambda s: program_answer(s, "v-follow", "知財のセミナーってありますか", None))
+    [again] = with_retries(lambda s: program_answer(s, "v-follow", "次回の日程は？", None))
+    assert again["text"] == EVENTS_UNKNOWN
+    with_retries(lambda s: program_answer(s, "v-follow", "外国特許出願費用助成", "gaikoku_tokkyo_shutsugan"))
+    assert not with_retries(lambda s: follows_up_on_events(s, "v-follow", "次回の日程は？"))
