@@ -136,3 +136,23 @@ def test_a_new_entry_that_is_not_complete_is_shown_again_with_what_to_fix(web, c
     token = sign_in(web, STAFF)
     page = web.post("/staff/answers/new", data={**NEW_ENTRY, **change, "csrf_token": token, "action": "save"})
     assert page.status_code == 400 and problem in page.text
+
+
+def test_staff_edit_the_facts_and_the_answer_may_state_what_the_new_quote_holds(web):
+    token = sign_in(web, STAFF)
+    page = web.get("/staff/answers/patent_term")
+    assert 'name="fact-0-quote"' in page.text and 'name="fact-1-quote"' in page.text
+    kept = fields("patent_term")["facts"]
+    form = {"answer": "実用新案権の存続期間は、出願から10年です。", "questions": "実用新案は何年", "next_step": "consultation",
+            "published": "on", "csrf_token": token, "action": "save"}  # fmt: skip
+    for i, fact in enumerate(kept):
+        form |= {f"fact-{i}-{k}": str(fact[k]) for k in ("quote", "url", "publisher", "page_date")}
+        form |= {f"fact-{i}-official": "on"} if fact["official"] else {}
+    added = len(kept)
+    form |= {f"fact-{added}-quote": "実用新案権の存続期間は、出願から10年をもって終了します",
+             f"fact-{added}-url": "https://www.jpo.go.jp/", f"fact-{added}-publisher": "特許庁"}  # fmt: skip
+    assert web.post("/staff/answers/patent_term", data=form).status_code == 303
+    assert fields("patent_term")["facts"][-1]["quote"].startswith("実用新案権の存続期間")
+    emptied = {**form, **{f"fact-{i}-quote": "" for i in range(added + 1)}}
+    refused = web.post("/staff/answers/patent_term", data=emptied)
+    assert refused.status_code == 400 and "1件以上" in refused.text

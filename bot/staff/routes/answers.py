@@ -27,8 +27,9 @@ NEXT_STEPS = {
     "program": "支援制度",
     "none": "なし",
 }
-LABELS = {"answer": "回答", "questions": "質問の例", "next_step": "次の案内"}
+LABELS = {"answer": "回答", "questions": "質問の例", "next_step": "次の案内", "facts": "出典"}
 MAX_ANSWER = 1000
+MAX_FACTS = 12
 
 
 def _detached(session, rows):
@@ -53,8 +54,30 @@ def _values(form: dict[str, str]) -> tuple[dict[str, Any], bool, dict[str, str]]
         errors["questions"] = "質問の例を1行に1つ入力してください。"
     if form.get("next_step") not in NEXT_STEPS:
         errors["next_step"] = "次の案内を選んでください。"
-    changes = {"answer": answer, "questions": questions, "next_step": form.get("next_step", "")}
+    changes: dict[str, Any] = {
+        "answer": answer,
+        "questions": questions,
+        "next_step": form.get("next_step", ""),
+    }
+    if "fact-0-quote" in form:  # the form edits the facts too
+        changes["facts"], problem = _facts(form)
+        if problem:
+            errors["facts"] = problem
     return changes, form.get("published") == "on", errors
+
+
+def _facts(form: dict[str, str]) -> tuple[list[dict[str, Any]], str | None]:
+    """The facts of the editor's rows (a row with no quote is left out), and what is wrong."""
+    facts = []
+    for i in range(MAX_FACTS):
+        row = {k: form.get(f"fact-{i}-{k}", "").strip() for k in ("quote", "url", "publisher", "page_date")}
+        if row["quote"]:
+            official = form.get(f"fact-{i}-official") == "on"
+            facts.append({**row, "page_date": row["page_date"] or "none", "official": official})
+    complete = all(f["publisher"] and str(f["url"]).startswith(("https://", "http://")) for f in facts)
+    if not facts or not complete:
+        return facts, "出典ごとに引用・発行元・アドレス(https://〜)を入力してください(1件以上)。"
+    return facts, None
 
 
 def _editor(request: Request, entry_id: str, changes: dict[str, Any] | None, published: bool | None,
