@@ -95,6 +95,7 @@ def test_the_widget_is_usable_with_the_keyboard_alone(widget):
     widget.page.keyboard.type(QUESTION)
     widget.page.keyboard.press("Enter")
     widget.expect_bot_reply(1, "起算して20年")
+    expect(widget.input).to_be_focused()
     widget.page.keyboard.press("Shift+Tab")  # the reply's choices come right before the input
     expect(widget.root.locator(".msg.bot .choice").last).to_be_focused()
     widget.page.keyboard.press("Enter")

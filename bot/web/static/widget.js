@@ -657,6 +657,7 @@ textarea:focus { border-color: #0b4f8a; }
       if (this.historyLoaded && key === this.historyKey) return;
       this.historyKey = key;
       this.historyLoaded = true;
+      const focused = this.focusedChoice();
       this.messages.setAttribute("aria-busy", "true");
       this.messages.replaceChildren();
       for (const turn of turns) {
@@ -669,7 +670,20 @@ textarea:focus { border-color: #0b4f8a; }
         item.node = this.addVisitor(item.label, new Date(item.at), Boolean(this.retryTimer));
       }
       this.messages.removeAttribute("aria-busy");
+      this.refocus(focused);
       this.afterChange();
+    }
+
+    /** Which button or link of the conversation has the keyboard's focus (its index), if any. */
+    focusedChoice() {
+      const active = this.host.shadowRoot.activeElement;
+      return active && this.messages.contains(active) ? [...this.messages.querySelectorAll("button, a")].indexOf(active) : -1;
+    }
+
+    /** A history read again redraws the conversation: the keyboard's focus stays where it was. */
+    refocus(index) {
+      const again = index >= 0 ? this.messages.querySelectorAll("button, a")[index] : null;
+      if (again) again.focus();
     }
 
     scheduleRetry() {
