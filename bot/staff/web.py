@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import jinja2
@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from bot.catalogue.freshness import is_stale
@@ -177,6 +178,22 @@ NOTICES = {
     "signed_out": "ログアウトしました。",
     "account_saved": "アカウントを保存しました。",
 }
+
+
+T = TypeVar("T")
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """A submitted form's text fields (files left out)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def detached(session: Session, rows: list[T]) -> list[T]:
+    """``rows`` read in ``session``, usable after it closes (for a page to show)."""
+    for row in rows:
+        session.expunge(row)
+    return rows
 
 
 def _session_token(request: Request) -> str | None:

@@ -17,7 +17,7 @@ from bot.faq.knowledge import from_fields
 from bot.faq.render import answer_text
 from bot.faq.select import selector_for
 from bot.feedback.analytics import TOPIC_NAMES
-from bot.staff.web import CurrentStaff, StaffRoute, redirect, render
+from bot.staff.web import CurrentStaff, StaffRoute, detached, form_values, redirect, render
 
 router = APIRouter(route_class=StaffRoute)
 LIST = "/staff/answers"
@@ -32,15 +32,9 @@ MAX_ANSWER = 1000
 MAX_FACTS = 12
 
 
-def _detached(session, rows):
-    for row in rows:
-        session.expunge(row)
-    return rows
-
-
 @router.get(LIST)
 def answer_list(request: Request, _staff: CurrentStaff) -> HTMLResponse:
-    rows = with_retries(lambda s: _detached(s, store.stored(s)))
+    rows = with_retries(lambda s: detached(s, store.stored(s)))
     return render(request, "answers.html", {"rows": rows, "topics": TOPIC_NAMES})
 
 
@@ -90,7 +84,7 @@ def _editor(request: Request, entry_id: str, changes: dict[str, Any] | None, pub
             row.topic,
             dict(row.fields),
             row.published,
-            _detached(session, store.history(session, entry_id)),
+            detached(session, store.history(session, entry_id)),
         )
 
     try:
@@ -146,7 +140,7 @@ def new_answer(request: Request, _staff: CurrentStaff) -> HTMLResponse:
 
 @router.post(NEW)
 async def create_answer(request: Request, staff: CurrentStaff) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = await form_values(request)
     fields, topic, entry_id = _new_fields(form), form.get("topic", ""), form.get("entry_id", "").strip()
     errors = {k: "入力してください。" for k in ("title", "answer", "questions") if not fields[k]}
     if not errors and form.get("action") == "preview" and topic in TOPIC_NAMES:
@@ -170,7 +164,7 @@ def edit_answer(request: Request, entry_id: str, _staff: CurrentStaff) -> HTMLRe
 
 @router.post(LIST + "/{entry_id}")
 async def save_answer(request: Request, entry_id: str, staff: CurrentStaff) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = await form_values(request)
     changes, published, errors = _values(form)
     if errors or form.get("action") == "preview":
         return await to_thread.run_sync(

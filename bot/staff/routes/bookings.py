@@ -18,7 +18,7 @@ from bot.core.db import with_retries
 from bot.staff import bookings as work
 from bot.staff.contact_view import shown_contact
 from bot.staff.timefmt import WEEKDAYS
-from bot.staff.web import AdminStaff, CurrentStaff, StaffRoute, redirect, render, run_step
+from bot.staff.web import AdminStaff, CurrentStaff, StaffRoute, form_values, redirect, render, run_step
 
 router = APIRouter(route_class=StaffRoute)
 LIST = "/staff/bookings"
@@ -128,7 +128,7 @@ def _setting_step(request: Request, step) -> Response:
 
 @router.post(SETTINGS + "/pattern")
 async def save_pattern(request: Request, admin: AdminStaff) -> Response:
-    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    form = await form_values(request)
     actor = admin.staff.email
     return await to_thread.run_sync(_setting_step, request, lambda s: work.save_pattern(s, form, actor))
 

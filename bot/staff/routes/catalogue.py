@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from bot.catalogue.models import Program
 from bot.core.db import with_retries
 from bot.staff import catalogue as work
-from bot.staff.web import CurrentStaff, StaffRoute, redirect, render
+from bot.staff.web import CurrentStaff, StaffRoute, form_values, redirect, render
 
 router = APIRouter(route_class=StaffRoute)
 LIST = "/staff/catalogue"
@@ -78,14 +78,9 @@ def edit_program(request: Request, program_id: str, _staff: CurrentStaff) -> HTM
     return _editor(request, program_id, with_retries(read), is_new=False)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
 @router.post(NEW)
 async def create_program(request: Request, staff: CurrentStaff) -> Response:
-    form = await _form(request)
+    form = await form_values(request)
     program_id = form.get("program_id", "").strip()
     values, errors = work.validate(form)
     problem = await _run(lambda s: work.validate_new_id(s, program_id))
@@ -101,7 +96,7 @@ async def create_program(request: Request, staff: CurrentStaff) -> Response:
 
 @router.post(LIST + "/{program_id}")
 async def save_program(request: Request, program_id: str, staff: CurrentStaff) -> Response:
-    form = await _form(request)
+    form = await form_values(request)
     values, errors = work.validate(form)
     if errors or form.get("action") == "preview":
         return await _run_editor(

@@ -14,7 +14,7 @@ from bot.core.clock import now_tokyo
 from bot.core.db import with_retries
 from bot.events import catalogue as work
 from bot.events.models import Event
-from bot.staff.web import CurrentStaff, StaffRoute, redirect, render
+from bot.staff.web import CurrentStaff, StaffRoute, detached, form_values, redirect, render
 
 router = APIRouter(route_class=StaffRoute)
 LIST = "/staff/events"
@@ -23,9 +23,7 @@ LIST = "/staff/events"
 def _page(
     request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200
 ) -> HTMLResponse:
-    events = with_retries(
-        lambda s: [_detached(s, e) for e in work.upcoming(s, now_tokyo().date(), limit=None)]
-    )
+    events = with_retries(lambda s: detached(s, work.upcoming(s, now_tokyo().date(), limit=None)))
     preview = None
     if values and not errors:
         preview = work.events_message([Event(**values, updated_by="")], [])["text"]
@@ -39,11 +37,6 @@ def _page(
     return render(request, "events.html", {**context, "when": work.when}, status=status)
 
 
-def _detached(session, event: Event) -> Event:
-    session.expunge(event)
-    return event
-
-
 @router.get(LIST)
 def event_list(request: Request, _staff: CurrentStaff) -> HTMLResponse:
     return _page(request, {}, {})
@@ -51,7 +44,7 @@ def event_list(request: Request, _staff: CurrentStaff) -> HTMLResponse:
 
 @router.post(LIST)
 async def add_event(request: Request, staff: CurrentStaff) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = await form_values(request)
     values, errors = work.validate(form)
     if errors or form.get("action") == "preview":
         return await to_thread.run_sync(_page, request, values, errors, 400 if errors else 200)
