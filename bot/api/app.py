@@ -20,7 +20,7 @@ from bot.core.db import migrate, with_retries
 from bot.escalation import urgency
 from bot.faq import store as knowledge
 from bot.faq.knowledge import load_knowledge
-from bot.faq.select import selector_for
+from bot.faq.select import learn_current
 from bot.notify import mail
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
@@ -38,8 +38,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await to_thread.run_sync(
         with_retries, lambda session: knowledge.seed_knowledge(session, load_knowledge())
     )
-    # The answer selector learns the knowledge base as staff keep it now, not on a visitor's turn.
-    await to_thread.run_sync(lambda: selector_for(with_retries(knowledge.current)))
+    await to_thread.run_sync(learn_current)
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http,
         open_turn_locks(settings) as turns,

@@ -15,7 +15,7 @@ from bot.core.db import with_retries
 from bot.faq import store
 from bot.faq.knowledge import from_fields
 from bot.faq.render import answer_text
-from bot.faq.select import selector_for
+from bot.faq.select import learn_current
 from bot.feedback.analytics import TOPIC_NAMES
 from bot.staff.web import CurrentStaff, StaffRoute, detached, form_values, redirect, render
 
@@ -153,7 +153,7 @@ async def create_answer(request: Request, staff: CurrentStaff) -> Response:
         await to_thread.run_sync(with_retries, lambda s: store.create(s, entry_id, topic, fields, actor))
     except store.InvalidEntry as invalid:
         return _new_page(request, form, invalid.problems, None, status=400)
-    await to_thread.run_sync(lambda: selector_for(with_retries(store.current)))
+    await to_thread.run_sync(learn_current)
     return redirect(f"{LIST}/{entry_id}", "saved")
 
 
@@ -180,6 +180,5 @@ async def save_answer(request: Request, entry_id: str, staff: CurrentStaff) -> R
             "answer": f"次の数字・日付が出典の引用にありません: {refused}。引用にある内容だけを書いてください。"
         }
         return await to_thread.run_sync(_editor, request, entry_id, changes, published, problem, 400)
-    # The selector learns the knowledge base as it is now before the next visitor asks.
-    await to_thread.run_sync(lambda: selector_for(with_retries(store.current)))
+    await to_thread.run_sync(learn_current)
     return redirect(f"{LIST}/{entry_id}", "saved")
