@@ -24,11 +24,15 @@ def seed_knowledge(session: Session, entries: tuple[Entry, ...]) -> int:
     known = set(session.scalars(select(StoredEntry.id)))
     added = [e for e in entries if e.id not in known]
     for entry in added:
-        fields = entry_fields(entry)
-        session.add(StoredEntry(id=entry.id, topic=entry.topic, fields=fields))
-        session.flush()
-        session.add(EntryChange(entry_id=entry.id, changed_by=SEED_AUTHOR, before=None, after=fields))
+        _add(session, entry.id, entry.topic, entry_fields(entry), SEED_AUTHOR)
     return len(added)
+
+
+def _add(session: Session, entry_id: str, topic: str, fields: dict[str, Any], actor: str) -> None:
+    """A new entry, its first change in the audit trail."""
+    session.add(StoredEntry(id=entry_id, topic=topic, fields=fields))
+    session.flush()
+    session.add(EntryChange(entry_id=entry_id, changed_by=actor, before=None, after=fields))
 
 
 def _version(session: Session) -> tuple[int, object]:
@@ -47,6 +51,13 @@ def current(session: Session) -> tuple[Entry, ...]:
         _current.clear()
         _current[version] = tuple(from_fields(r.id, r.topic, r.fields) for r in rows)
     return _current[version]
+
+
+def all_complete(facts: list[dict[str, Any]]) -> bool:
+    """Whether there is a fact and each has its quote, its publisher and a web address."""
+    return bool(facts) and all(
+        f["quote"] and f["publisher"] and str(f["url"]).startswith(("https://", "http://")) for f in facts
+    )
 
 
 def unquoted_figures(answer: str, facts: list[dict[str, Any]]) -> set[str]:
@@ -96,16 +107,13 @@ def create(session: Session, entry_id: str, topic: str, fields: dict[str, Any], 
         problems["entry_id"] = f"IDは「{topic}_」で始め、半角英小文字・数字・_で書いてください。"
     elif session.get(StoredEntry, entry_id) is not None:
         problems["entry_id"] = "このIDはすでに使われています。"
-    fact = fields["facts"][0]
-    if not (fact["quote"] and fact["publisher"] and fact["url"].startswith(("https://", "http://"))):
+    if not all_complete(fields["facts"]):
         problems["fact"] = "出典の引用・発行元・アドレス(https://〜)を入力してください。"
     elif figures := unquoted_figures(fields["answer"], fields["facts"]):
         problems["answer"] = f"次の数字・日付が出典の引用にありません: {'、'.join(sorted(figures))}。"
     if problems:
         raise InvalidEntry(problems)
-    session.add(StoredEntry(id=entry_id, topic=topic, fields=fields))
-    session.flush()
-    session.add(EntryChange(entry_id=entry_id, changed_by=actor, before=None, after=fields))
+    _add(session, entry_id, topic, fields, actor)
 
 
 def history(session: Session, entry_id: str) -> list[EntryChange]:

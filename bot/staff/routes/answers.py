@@ -68,8 +68,7 @@ def _facts(form: dict[str, str]) -> tuple[list[dict[str, Any]], str | None]:
         if row["quote"]:
             official = form.get(f"fact-{i}-official") == "on"
             facts.append({**row, "page_date": row["page_date"] or "none", "official": official})
-    complete = all(f["publisher"] and str(f["url"]).startswith(("https://", "http://")) for f in facts)
-    if not facts or not complete:
+    if not store.all_complete(facts):
         return facts, "出典ごとに引用・発行元・アドレス(https://〜)を入力してください(1件以上)。"
     return facts, None
 
