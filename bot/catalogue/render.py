@@ -99,14 +99,9 @@ def program_detail(program: Program, detail: str | None) -> BotMessage:
         return program_card(program)
     lines = [f"【{program.name}】"]
     if detail == "amount" and (program.rate or program.limit):
-        lines += [
-            f"・{label}: {value}"
-            for label, value in (("助成率", program.rate), ("上限額", program.limit))
-            if value
-        ]
-        missing = [
-            label for label, value in (("助成率", program.rate), ("上限額", program.limit)) if not value
-        ]
+        amounts = (("助成率", program.rate), ("上限額", program.limit))
+        lines += [f"・{label}: {value}" for label, value in amounts if value]
+        missing = [label for label, value in amounts if not value]
         if missing:
             lines.append(UNKNOWN.format(fields=_listed(missing)))
         if program.third_party:

@@ -64,11 +64,12 @@ def _charts(figures: work.Figures, verdicts: feedback.FeedbackFigures) -> dict[s
 def analytics_page(request: Request, _staff: CurrentStaff, days: int = 30) -> HTMLResponse:
     days = days if days in work.PERIODS else 30
 
-    day_list, since = work.period(days, now_tokyo().date())
+    today = now_tokyo().date()
+    day_list, since = work.period(days, today)
 
     def read(session):
         return {
-            "figures": work.figures(session, days, now_tokyo().date()),
+            "figures": work.figures(session, days, today),
             "feedback": feedback.figures(session, day_list, since),
             "unanswered": feedback.unanswered(session, since, (NOT_IN_THIS_CHAT, NOT_IN_THIS_CHAT_CENTER)),
             "unlabelled": work.not_understood(session),
