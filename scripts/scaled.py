@@ -290,15 +290,11 @@ def _start(args: argparse.Namespace) -> None:
 
 def _prepare(_args: argparse.Namespace) -> None:
     """Migrate and seed the configured database (``CHIZAI_DATABASE_URL``), as each worker would."""
-    from bot.booking.calendar import seed_calendar
-    from bot.catalogue.seed import seed_catalogue
-    from bot.core.config import get_settings
-    from bot.core.db import migrate, with_retries
+    from bot.core.db import migrate
+    from bot.seed import seed_database
 
-    settings = get_settings()
     migrate()
-    seed_catalogue(settings.content_dir / "programs.yml")
-    with_retries(lambda session: seed_calendar(session, settings.calendar_file))
+    seed_database()
 
 
 def _stop(_args: argparse.Namespace) -> None:

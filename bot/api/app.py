@@ -13,15 +13,12 @@ from bot.api import metrics
 from bot.api.errors import install_error_handlers
 from bot.api.routes import booking, chat, engine, health, line, nlu, web
 from bot.api.widget_cors import WidgetCors
-from bot.booking.calendar import seed_calendar
-from bot.catalogue.seed import seed_catalogue
 from bot.core.config import get_settings
-from bot.core.db import migrate, with_retries
+from bot.core.db import migrate
 from bot.escalation import urgency
-from bot.faq import store as knowledge
-from bot.faq.knowledge import load_knowledge
 from bot.faq.select import learn_current
 from bot.notify import mail
+from bot.seed import seed_database
 from bot.services.assistant import Assistant
 from bot.services.rasa_client import RasaClient
 from bot.services.turn_locks import open_turn_locks
@@ -32,12 +29,8 @@ from bot.staff.routes import router as staff_router
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     await to_thread.run_sync(migrate)
-    await to_thread.run_sync(seed_catalogue, settings.content_dir / "programs.yml")
-    await to_thread.run_sync(with_retries, lambda session: seed_calendar(session, settings.calendar_file))
+    await to_thread.run_sync(seed_database)
     await to_thread.run_sync(urgency.warm_up)
-    await to_thread.run_sync(
-        with_retries, lambda session: knowledge.seed_knowledge(session, load_knowledge())
-    )
     await to_thread.run_sync(learn_current)
     async with (
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as http,
