@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,7 +107,10 @@ def _trained_classifier(entries: Sequence[Entry]) -> Pipeline:
     weights.coef_ = weights.coef_.astype(np.float32)  # half the memory (190 × 29k weights), same answers
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        joblib.dump(classifier, cached)
+        # Written aside and renamed: a worker starting beside this one never reads half a file.
+        with tempfile.NamedTemporaryFile(dir=CACHE_DIR, suffix=".part", delete=False) as part:
+            joblib.dump(classifier, part)
+        os.replace(part.name, cached)
     except OSError:
         logger.warning("the answer selector could not be cached in %s", CACHE_DIR)
     return classifier
