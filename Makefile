@@ -15,17 +15,17 @@ export PYTHONPATH := $(CURDIR)
 SCALED_READY := $(shell command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration test-security test-dialogues \
-        system-packages test-suites test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench tune-fallback compare-pipelines lint format clean purge
+        system-packages test-suites test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench bench-http tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
 	@echo "make test  - run every test"
 	@echo "also: make stop | eval | bench | lint | format | clean"
 
-.venv/.installed: requirements/app.txt
+.venv/.installed: requirements/app.txt requirements/dev.txt  # development: the production set and the test tools
 	$(PY311) -m venv .venv
 	.venv/bin/pip install -q -U pip $(PIP_QUIET)
-	.venv/bin/pip install -q -r requirements/app.txt $(PIP_QUIET)
+	.venv/bin/pip install -q -r requirements/dev.txt $(PIP_QUIET)
 	touch $@
 
 .venv-rasa/.installed: requirements/rasa.txt
@@ -144,6 +144,9 @@ eval-dialogues: models/chizai.tar.gz  # the scripted conversations through the r
 
 bench: models/chizai.tar.gz
 	.venv/bin/python scripts/bench.py
+
+bench-http: .venv/.installed  # the HTTP server's limits on slow, idle and oversized connections
+	.venv/bin/python scripts/http_limits.py
 
 tune-fallback: models/chizai.tar.gz
 	.venv-rasa/bin/python scripts/tune_fallback.py

@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
+LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1", "0.0.0.0"}
 
 
 class Settings(BaseSettings):
@@ -17,14 +19,16 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CHIZAI_", env_file=".env", extra="ignore")
 
-    # "development" (what `make run` uses) or "production" (chosen explicitly; refuses test settings).
+    # "development" (what `make run` uses) or "production" (chosen explicitly; docs/deployment.md):
+    # production needs its public address and strong secrets, and refuses test settings.
     env: Literal["development", "production"] = "development"
     # Tests and evaluations through the running system: the clock starts at this instant
     # (ISO 8601 with its offset) and runs on from there (bot/core/clock.py). Refused in production.
     clock_start: AwareDatetime | None = None
     database_url: str = f"sqlite:///{ROOT / 'var' / 'chizai.db'}"
     rasa_url: str = "http://127.0.0.1:5005"  # or replicas: "http://a:5005,http://b:5005"
-    # The address visitors reach the gateway at, for links the bot sends (the booking's calendar file).
+    # The address visitors reach the gateway at, for links the bot sends (the booking's calendar file);
+    # required in production, over https.
     public_url: str = "http://127.0.0.1:8000"
     # Several gateway workers in front of Rasa replicas share this Redis to hand each visitor's
     # messages to Rasa one at a time (bot/services/turn_locks.py); unset = one worker's own locks.
@@ -36,6 +40,12 @@ class Settings(BaseSettings):
     widget_origins: str = "*"
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
+    # Connections (bot/__main__.py serve): a request's headers, an idle keep-alive connection, and
+    # connections and requests at once per worker (beyond it: 503). The proxy in front holds
+    # slow and idle clients (docs/deployment.md).
+    max_header_bytes: int = 16 * 1024
+    keep_alive_seconds: int = 5
+    max_connections: int = 200
     db_retry_attempts: int = 3
     # One log line per HTTP request. Off by default: the reverse proxy in front keeps access logs,
     # /metrics counts requests per route, and the line cost 12 % of a /api/nlu/parse here.
@@ -63,7 +73,7 @@ class Settings(BaseSettings):
     smtp_from: str = "chat@example.invalid"
     # Where each new urgent escalation is announced by e-mail (the staff's shared address); unset = none.
     urgent_mail_to: str | None = None
-    # The dashboard's address as staff open it, for links in those e-mails (e.g. https://chat.example.jp).
+    # The dashboard's address as staff open it, for links in those e-mails; unset = the public address.
     staff_base_url: str = ""
     # Bearer token for ``GET /metrics`` from elsewhere than this machine (a scraper); unset = loopback only.
     metrics_token: SecretStr | None = None
@@ -102,11 +112,9 @@ class Settings(BaseSettings):
     relaxed_limits: bool = False
 
     @model_validator(mode="after")
-    def _no_test_settings_in_production(self) -> Settings:
-        if self.env == "production" and self.clock_start is not None:
-            raise ValueError("CHIZAI_CLOCK_START is for tests and evaluations; it is refused in production")
-        if self.env == "production" and self.relaxed_limits:
-            raise ValueError("CHIZAI_RELAXED_LIMITS is for local benchmarks; it is refused in production")
+    def _safe_in_production(self) -> Settings:
+        if self.env == "production" and (problems := production_problems(self)):
+            raise ValueError("the production profile refuses these settings: " + "; ".join(problems))
         return self
 
     def limit(self, value: int) -> int:
@@ -119,8 +127,45 @@ class Settings(BaseSettings):
         return self.env == "development"
 
     @property
+    def staff_url(self) -> str:
+        """The dashboard's address for links in e-mails to staff."""
+        return (self.staff_base_url or self.public_url).rstrip("/")
+
+    @property
     def widget_origin_list(self) -> list[str]:
         return [origin.rstrip("/") for origin in comma_separated(self.widget_origins)]
+
+
+# Words of placeholder secrets copied from an example rather than generated.
+PLACEHOLDER_WORDS = ("change", "example", "default", "secret", "password", "test", "dummy")
+MIN_SECRET_CHARS = 32
+
+
+def weak_secret(value: SecretStr | None) -> bool:
+    """Whether a secret is missing, short, or a placeholder (``head -c 32 /dev/urandom | base64`` is not)."""
+    text = value.get_secret_value() if value else ""
+    lowered = text.lower()
+    return len(text) < MIN_SECRET_CHARS or len(set(text)) < 12 or any(w in lowered for w in PLACEHOLDER_WORDS)
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What the production profile refuses in these settings (empty when they are safe)."""
+    problems = []
+    if settings.clock_start is not None:
+        problems.append("CHIZAI_CLOCK_START is for tests and evaluations")
+    if settings.relaxed_limits:
+        problems.append("CHIZAI_RELAXED_LIMITS is for local benchmarks")
+    url = urlsplit(settings.public_url)
+    if "public_url" not in settings.model_fields_set or url.scheme != "https" or url.hostname in LOCAL_HOSTS:
+        problems.append("CHIZAI_PUBLIC_URL must be the https address visitors reach the chat at")
+    for name in ("engine_token", "secret_key"):
+        if weak_secret(getattr(settings, name)):
+            problems.append(
+                f"CHIZAI_{name.upper()} must be a generated secret of {MIN_SECRET_CHARS}+ characters"
+            )
+    if settings.metrics_token is not None and weak_secret(settings.metrics_token):
+        problems.append(f"CHIZAI_METRICS_TOKEN must be a generated secret of {MIN_SECRET_CHARS}+ characters")
+    return problems
 
 
 def comma_separated(value: str) -> list[str]:

@@ -76,7 +76,7 @@ def announce_urgent(session: Session, escalation: Escalation) -> None:
     """E-mail the staff's address about a new urgent case: its number and where to open it, never
     the visitor's words or contact (those stay behind the dashboard's sign-in)."""
     settings = get_settings()
-    link = f"{settings.staff_base_url.rstrip('/')}/staff/escalations/{escalation.id}"
+    link = f"{settings.staff_url}/staff/escalations/{escalation.id}"
     mail.queue(
         session,
         settings.urgent_mail_to,

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
 from bot.core.config import get_settings
+from tests.production import use_production
 
 
 def test_rasa_s_http_api_refuses_a_call_without_the_token(system):
@@ -19,9 +20,8 @@ def test_rasa_s_http_api_refuses_a_call_without_the_token(system):
 
 @pytest.mark.parametrize(("env", "served"), [("development", True), ("production", False)])
 def test_api_docs_only_in_development(settings_env, monkeypatch, env, served):
-
-    monkeypatch.setenv("CHIZAI_ENV", env)
-    get_settings.cache_clear()
+    if env == "production":
+        use_production(monkeypatch)
     with TestClient(create_app()) as app:
         for path in ("/docs", "/redoc", "/openapi.json"):
             assert (app.get(path).status_code == 200) is served, path

@@ -20,6 +20,7 @@ from bot.staff import auth, csrf, passwords
 from bot.staff.auth import authenticate, save_user
 from bot.staff.models import StaffSession
 from bot.staff.passwords import password_problem
+from tests.production import use_production
 
 PASSWORD = "correct-horse-battery-staple"
 STAFF = "staff@example.jp"
@@ -119,8 +120,7 @@ def test_a_new_sign_in_ends_the_account_s_older_sessions(account):
 
 
 def test_production_cookies_are_secure_and_pages_send_hsts(account, monkeypatch):
-    monkeypatch.setenv("CHIZAI_ENV", "production")
-    get_settings.cache_clear()
+    use_production(monkeypatch)
     with TestClient(create_app(), follow_redirects=False) as web:  # http: TLS ends at the proxy
         page = web.get("/staff/login")
         assert page.headers["strict-transport-security"].startswith("max-age=")
