@@ -61,7 +61,9 @@ def test_the_command_line_names_what_production_refuses(tmp_path):
     env = {**os.environ, "CHIZAI_ENV": "production", "CHIZAI_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
     for name in ("CHIZAI_PUBLIC_URL", "CHIZAI_ENGINE_TOKEN", "CHIZAI_SECRET_KEY"):
         env.pop(name, None)
-    done = subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], env=env, capture_output=True, text=True, cwd=ROOT
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "CHIZAI_PUBLIC_URL" in done.stderr and "CHIZAI_SECRET_KEY" in done.stderr
     assert not (tmp_path / "x.db").exists()
