@@ -5,7 +5,6 @@ SHELL := /bin/bash
 
 PY311 ?= python3.11
 CONTENT ?= $(abspath ../shared/content)
-PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location" || true; }
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -23,34 +22,34 @@ help:
 	@echo "also: make stop | eval | bench | lint | format | clean"
 
 .venv/.installed: requirements/app.txt requirements/dev.txt  # development: the production set and the test tools
-	$(PY311) -m venv .venv
-	.venv/bin/pip install -q -U pip $(PIP_QUIET)
-	.venv/bin/pip install -q -r requirements/dev.txt $(PIP_QUIET)
-	touch $@
+	@scripts/step.sh venv "installing the gateway's environment (.venv, Python 3.11)" bash -ec '\
+	  $(PY311) -m venv .venv; .venv/bin/pip install -U pip; .venv/bin/pip install -r requirements/dev.txt'
+	@touch $@
 
 .venv-rasa/.installed: requirements/rasa.txt
-	PY310=$$(scripts/find_python310.sh) && $$PY310 -m venv .venv-rasa
-	.venv-rasa/bin/pip install -q -U pip $(PIP_QUIET)
-	.venv-rasa/bin/pip install -q -r requirements/rasa.txt $(PIP_QUIET)
-	touch $@
+	@scripts/step.sh venv-rasa "installing the Rasa engine's environment (.venv-rasa, Python 3.10; about 3 min)" bash -ec '\
+	  $$(scripts/find_python310.sh) -m venv .venv-rasa; .venv-rasa/bin/pip install -U pip; \
+	  .venv-rasa/bin/pip install -r requirements/rasa.txt'
+	@touch $@
 
 install: .venv/.installed .venv-rasa/.installed
 
 build/spacy_ja/.built: .venv-rasa/.installed scripts/build_spacy.py data/entities/*.yml \
                        bot/text/normalize.py $(CONTENT)/programs.yml
-	.venv-rasa/bin/python scripts/build_spacy.py --content $(CONTENT)
-	touch $@
+	@scripts/step.sh spacy "building the Japanese spaCy pipeline (Sudachi)" \
+	  .venv-rasa/bin/python scripts/build_spacy.py --content $(CONTENT)
+	@touch $@
 
 models/chizai.tar.gz: install build/spacy_ja/.built FORCE
-	scripts/train_if_changed.sh
+	@scripts/train_if_changed.sh
 
 FORCE:
 
 run: models/chizai.tar.gz
-	scripts/services.sh start
+	@scripts/services.sh start
 
 stop:
-	scripts/services.sh stop
+	@scripts/services.sh stop
 
 validate: build/spacy_ja/.built
 	.venv-rasa/bin/rasa data validate --data data build/nlu --domain domain.yml --fail-on-warnings --quiet

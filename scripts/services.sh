@@ -41,7 +41,7 @@ case "${1:-}" in
     start_one rasa .venv-rasa/bin/rasa run --enable-api --model models/chizai.tar.gz \
       --port 5005 --interface 127.0.0.1 --auth-token="$CHIZAI_ENGINE_TOKEN" --endpoints endpoints.yml --credentials credentials.yml
     start_one gateway .venv/bin/python -m bot serve --host "$GATEWAY_HOST" --port "$GATEWAY_PORT"
-    echo -n "waiting for the assistant to be ready"
+    echo -n "starting the Rasa engine and the gateway (about 30 s)"
     for _ in $(seq 1 180); do
       if curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz" >/dev/null 2>&1; then
         echo; echo "chizai-bot is ready: http://127.0.0.1:$GATEWAY_PORT/"
@@ -50,8 +50,14 @@ case "${1:-}" in
       fi
       echo -n "."; sleep 1
     done
-    echo; echo "the services did not become ready in time; see var/log/*.log" >&2
-    curl -s "http://127.0.0.1:$GATEWAY_PORT/healthz" >&2 || true
+    {
+      echo; echo "the services did not become ready in time."
+      curl -s "http://127.0.0.1:$GATEWAY_PORT/healthz" && echo
+      for name in rasa gateway; do
+        echo "the last lines of var/log/$name.log:"; tail -n 15 "var/log/$name.log" | sed 's/^/    /'
+      done
+      echo "Fix what the logs say (is port $GATEWAY_PORT or 5005 taken?), then: make stop; make run"
+    } >&2
     exit 1
     ;;
   stop)

@@ -11,8 +11,6 @@ if [ -f "$model" ] && [ -f "$hash_file" ] && [ "$(cat "$hash_file")" = "$hash" ]
   echo "model is up to date ($model)"
   exit 0
 fi
-echo "training the Rasa model..."
-start=$(date +%s)
-.venv-rasa/bin/rasa train --data data build/nlu --out models --fixed-model-name chizai --quiet
+scripts/step.sh train "training the Rasa model (about 1 min)" \
+  .venv-rasa/bin/rasa train --data data build/nlu --out models --fixed-model-name chizai --quiet
 echo "$hash" > "$hash_file"
-echo "trained in $(( $(date +%s) - start )) s: $model"
