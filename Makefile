@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)
 SCALED_READY := $(shell command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
 
 .PHONY: help install run stop test test-unit test-rasa test-conversations test-integration test-security test-dialogues \
-        system-packages test-suites test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench bench-http tune-fallback compare-pipelines lint format clean purge
+        system-packages test-suites test-line test-browser test-staff test-robustness test-scaled bad-input load run-scaled stop-scaled staff-user validate eval eval-sealed eval-dialogues bench bench-http backup restore tune-fallback compare-pipelines lint format clean purge
 
 help:
 	@echo "make run   - install, train when needed, start all services, print the URL"
@@ -50,6 +50,13 @@ run: models/chizai.tar.gz
 
 stop:
 	@scripts/services.sh stop
+
+backup: .venv/.installed  # a consistent copy of the databases while the system runs (docs/deployment.md)
+	@.venv/bin/python -m bot backup $(if $(TO),--to "$(TO)")
+
+restore: .venv/.installed
+	@test -n "$(FROM)" || { echo "usage: make stop; make restore FROM=var/backups/<folder>; make run" >&2; exit 1; }
+	@.venv/bin/python -m bot restore "$(FROM)"
 
 validate: build/spacy_ja/.built
 	.venv-rasa/bin/rasa data validate --data data build/nlu --domain domain.yml --fail-on-warnings --quiet

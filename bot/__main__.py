@@ -1,9 +1,10 @@
-"""Command line: ``python -m bot serve|migrate|purge|bookings|staff-user``."""
+"""Command line: ``python -m bot serve|migrate|purge|backup|restore|bookings|staff-user``."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from bot.booking.messages import slot_label
 from bot.booking.models import Booking
+from bot.core import backup
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.core.logging import configure_logging
@@ -70,6 +72,10 @@ def main() -> None:
     gateway.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("purge", help="remove personal data past its retention period")
+    saved = commands.add_parser("backup", help="copy the databases while the system runs")
+    saved.add_argument("--to", type=Path, help="the folder (default: a new one under var/backups)")
+    restoring = commands.add_parser("restore", help="put the databases back from a backup (services stopped)")
+    restoring.add_argument("folder", type=Path)
     commands.add_parser("bookings", help="list recent bookings (new, changed, cancelled)")
     account = commands.add_parser("staff-user", help="create a staff account or reset its password")
     account.add_argument("--email", required=True)
@@ -86,6 +92,13 @@ def main() -> None:
     if args.command == "serve":
         serve(args.host, args.port, args.workers)
         return
+    if args.command == "backup":
+        print(f"backup written to {backup.backup(args.to)}")
+        return
+    if args.command == "restore":
+        print(
+            f"restored: {', '.join(backup.restore(args.folder)) or 'nothing (no database files in that folder)'}"
+        )
     migrate()
     if args.command == "purge":
         purge()

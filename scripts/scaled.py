@@ -39,15 +39,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.core.backup import postgres_program  # noqa: E402
 from scripts.system import READY_TIMEOUT_SECONDS, System, free_port  # noqa: E402
 
 
 def _postgres_bin() -> Path:
     """The newest Debian PostgreSQL's programs (``/usr/lib/postgresql/<version>/bin``)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
-    if not found:
-        raise SystemExit("PostgreSQL is missing: apt-get install postgresql redis-server")
-    return found[-1].parent
+    try:
+        return Path(postgres_program("initdb")).parent
+    except FileNotFoundError:
+        raise SystemExit("PostgreSQL is missing: apt-get install postgresql redis-server") from None
 
 
 DB_USER = "chizai"

@@ -40,6 +40,8 @@ case "${1:-}" in
   start)
     start_one rasa .venv-rasa/bin/rasa run --enable-api --model models/chizai.tar.gz \
       --port 5005 --interface 127.0.0.1 --auth-token="$CHIZAI_ENGINE_TOKEN" --endpoints endpoints.yml --credentials credentials.yml
+    # An upgrade's migrations run before the gateway takes traffic (and before Rasa calls it).
+    scripts/step.sh migrate "bringing the database up to date" .venv/bin/python -m bot migrate
     start_one gateway .venv/bin/python -m bot serve --host "$GATEWAY_HOST" --port "$GATEWAY_PORT"
     echo -n "starting the Rasa engine and the gateway (about 30 s)"
     for _ in $(seq 1 180); do

@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     # Where `make run` writes the services' logs (rotated at each start), and how long rotated logs stay.
     log_dir: Path = ROOT / "var" / "log"
     log_retention_days: int = 14
+    # Where `make backup` writes its timestamped folders (bot/core/backup.py).
+    backup_dir: Path = ROOT / "var" / "backups"
     # Staff sign-in: session lifetime, idle timeout, and failed attempts allowed per window.
     staff_session_hours: float = 12.0
     staff_idle_minutes: int = 120

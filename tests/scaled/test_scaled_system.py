@@ -25,6 +25,7 @@ from bot.services.turn_locks import KEY_PREFIX, TurnLocks
 from scripts.bad_input import LINE_SECRET, LINE_TOKEN, line_env, run_corpus
 from scripts.load import run_load
 from scripts.scaled import ScaledSystem, scratch_scaled_system
+from tests.backup_checks import assert_a_backup_while_chatting_restores
 from tests.line.stand_in import LineApiStandIn
 from tests.migration_checks import assert_migrations_round_trip
 
@@ -257,3 +258,12 @@ def test_one_contact_booking_four_slots_at_once_on_postgresql_gets_no_more_than_
         assert outcomes.count(True) == len(held) == 2
     finally:
         engine.dispose()
+
+
+def test_a_backup_taken_while_visitors_chat_restores_every_message_on_postgresql(system, tmp_path):
+    for database in ("chizai_restored", "rasa_restored"):
+        system.psql(f"CREATE DATABASE {database}")
+    restored = (system.postgres_url("chizai_restored"), system.postgres_url("rasa_restored"))
+    assert_a_backup_while_chatting_restores(
+        system.gateway_url, (system.database_url, system.tracker_url), restored, tmp_path / "backup"
+    )
