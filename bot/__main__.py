@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot serve|migrate|purge|backup|restore|bookings|staff-user``."""
+"""Command line: ``python -m bot serve|migrate|purge|watch|backup|restore|bookings|staff-user``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.core import backup
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
 from bot.core.logging import configure_logging
+from bot.notify import watch
 from bot.privacy.retention import run_purge
 from bot.staff.cli import staff_user
 
@@ -72,6 +73,9 @@ def main() -> None:
     gateway.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("purge", help="remove personal data past its retention period")
+    watching = commands.add_parser("watch", help="e-mail the operators when a component is down for a minute")
+    watching.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway to watch")
+    watching.add_argument("--interval", type=float, default=10.0, help="seconds between readings")
     saved = commands.add_parser("backup", help="copy the databases while the system runs")
     saved.add_argument("--to", type=Path, help="the folder (default: a new one under var/backups)")
     restoring = commands.add_parser("restore", help="put the databases back from a backup (services stopped)")
@@ -91,6 +95,9 @@ def main() -> None:
     os.umask(0o077)  # the databases it creates hold conversations: readable by this user only
     if args.command == "serve":
         serve(args.host, args.port, args.workers)
+        return
+    if args.command == "watch":
+        watch.run(args.url, args.interval)
         return
     if args.command == "backup":
         print(f"backup written to {backup.backup(args.to)}")

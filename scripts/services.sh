@@ -43,6 +43,10 @@ case "${1:-}" in
     # An upgrade's migrations run before the gateway takes traffic (and before Rasa calls it).
     scripts/step.sh migrate "bringing the database up to date" .venv/bin/python -m bot migrate
     start_one gateway .venv/bin/python -m bot serve --host "$GATEWAY_HOST" --port "$GATEWAY_PORT"
+    # The operators' watch, when they gave an address for its alerts (docs/deployment.md).
+    if [ -n "${CHIZAI_OPERATOR_MAIL_TO:-}" ]; then
+      start_one watch .venv/bin/python -m bot watch --url "http://127.0.0.1:$GATEWAY_PORT"
+    fi
     echo -n "starting the Rasa engine and the gateway (about 30 s)"
     for _ in $(seq 1 180); do
       if curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz" >/dev/null 2>&1; then
@@ -63,7 +67,7 @@ case "${1:-}" in
     exit 1
     ;;
   stop)
-    for name in gateway rasa; do stop_one "$name"; done
+    for name in watch gateway rasa; do stop_one "$name"; done
     echo "stopped"
     ;;
   *)

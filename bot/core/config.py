@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     smtp_from: str = "chat@example.invalid"
     # Where each new urgent escalation is announced by e-mail (the staff's shared address); unset = none.
     urgent_mail_to: str | None = None
+    # The operators' address for `python -m bot watch` (bot/notify/watch.py): a component down this
+    # long, and its recovery, are e-mailed there; unset = logged only.
+    operator_mail_to: str | None = None
+    alert_after_seconds: float = 60.0
     # The dashboard's address as staff open it, for links in those e-mails; unset = the public address.
     staff_base_url: str = ""
     # Bearer token for ``GET /metrics`` from elsewhere than this machine (a scraper); unset = loopback only.

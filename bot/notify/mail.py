@@ -38,10 +38,11 @@ def queue(session: Session, to_address: str | None, subject: str, body: str) -> 
     return True
 
 
-def _deliver(settings: Settings, mail: OutgoingMail) -> None:
+def deliver(settings: Settings, to_address: str, subject: str, body: str) -> None:
+    """Send one mail now through the SMTP server (raises ``OSError`` or ``SMTPException``)."""
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.smtp_from, mail.to_address, mail.subject
-    message.set_content(mail.body)
+    message["From"], message["To"], message["Subject"] = settings.smtp_from, to_address, subject
+    message.set_content(body)
     with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=10) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()
@@ -59,7 +60,7 @@ def send_pending() -> int:
     sent = 0
     for mail in pending:
         try:
-            _deliver(settings, mail)
+            deliver(settings, mail.to_address, mail.subject, mail.body)
         except (OSError, smtplib.SMTPException):
             logger.warning(
                 "mail %s could not be sent (attempt %d)", mail.id, mail.attempts + 1, exc_info=True

@@ -3,10 +3,8 @@ server (aiosmtpd on loopback); without a server nothing is queued."""
 
 from collections.abc import Iterator
 from datetime import datetime
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from bot.booking.dialogue import cancel_or_change, check_cancel_contact
@@ -18,33 +16,13 @@ from bot.notify import mail
 from bot.notify.models import OutgoingMail
 from bot.reading.contact import Contact
 from scripts.system import free_port
-
-
-class Inbox:
-    """What the SMTP server received."""
-
-    def __init__(self) -> None:
-        self.mails: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.mails.append((envelope.rcpt_tos, f"{message['Subject']}\n{message.get_content()}"))
-        return "250 OK"
+from tests.smtp import Inbox, smtp_server
 
 
 @pytest.fixture
 def inbox(settings_env, monkeypatch) -> Iterator[Inbox]:
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    monkeypatch.setenv("CHIZAI_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CHIZAI_SMTP_PORT", str(controller.port))
-    monkeypatch.setenv("CHIZAI_SMTP_STARTTLS", "false")
-    get_settings.cache_clear()
-    try:
+    with smtp_server(monkeypatch) as received:
         yield received
-    finally:
-        controller.stop()
 
 
 def booked(email: str = "owner@example.jp") -> str:
