@@ -26,7 +26,9 @@ def test_a_component_down_for_a_minute_is_told_once_and_its_recovery_too():
 
 def test_a_short_blip_is_not_told():
     seen = Watch(after_seconds=60)
-    assert seen.observe(RASA_DOWN, 0) == [] and seen.observe(UP, 30) == [] and seen.observe(RASA_DOWN, 70) == []
+    assert (
+        seen.observe(RASA_DOWN, 0) == [] and seen.observe(UP, 30) == [] and seen.observe(RASA_DOWN, 70) == []
+    )
 
 
 class Health(BaseHTTPRequestHandler):
@@ -34,7 +36,7 @@ class Health(BaseHTTPRequestHandler):
 
     state: dict[str, str] = RASA_DOWN
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         body = json.dumps({"status": "degraded", "components": self.state}).encode()
         self.send_response(503)
         self.send_header("Content-Type", "application/json")
