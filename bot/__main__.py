@@ -89,7 +89,12 @@ def main() -> None:
     try:
         get_settings()
     except ValidationError as refused:  # e.g. the production profile without its public address
-        parser.exit(2, "".join(f"chizai-bot: {error['msg']}\n" for error in refused.errors()))
+        parser.exit(
+            2,
+            "".join(
+                f"chizai-bot: {error['msg'].removeprefix('Value error, ')}\n" for error in refused.errors()
+            ),
+        )
 
     configure_logging()
     os.umask(0o077)  # the databases it creates hold conversations: readable by this user only

@@ -9,13 +9,17 @@ mkdir -p var/run var/log
 chmod -R go-rwx var
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONPATH=$PWD SQLALCHEMY_SILENCE_UBER_WARNING=1
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
-# The engine and the gateway share a secret (the gateway's channel into Rasa, Rasa's action
-# calls); a fresh one each start unless the environment sets it.
-export CHIZAI_ENGINE_TOKEN=${CHIZAI_ENGINE_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
-# The key of the staff sign-in form's token (bot/staff/csrf.py), shared by every gateway worker.
-export CHIZAI_SECRET_KEY=${CHIZAI_SECRET_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')}
 export CHIZAI_GATEWAY_URL=${CHIZAI_GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}
-export CHIZAI_PUBLIC_URL=${CHIZAI_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}
+# Development (the default): fresh secrets each start unless the environment sets them, links to
+# this machine. Production (CHIZAI_ENV=production, docs/deployment.md) takes them from the
+# environment only, and the gateway refuses to start without them.
+if [ "${CHIZAI_ENV:-development}" != production ]; then
+  # The engine and the gateway share a secret (the gateway's channel into Rasa, Rasa's action calls).
+  export CHIZAI_ENGINE_TOKEN=${CHIZAI_ENGINE_TOKEN:-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')}
+  # The key of the staff sign-in form's token (bot/staff/csrf.py), shared by every gateway worker.
+  export CHIZAI_SECRET_KEY=${CHIZAI_SECRET_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')}
+  export CHIZAI_PUBLIC_URL=${CHIZAI_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}
+fi
 GATEWAY_HOST=${GATEWAY_HOST:-127.0.0.1}
 
 start_one() {  # name, command...
@@ -38,10 +42,10 @@ stop_one() {
 
 case "${1:-}" in
   start)
+    # The settings are checked, and an upgrade's migrations run, before anything takes traffic.
+    scripts/step.sh migrate "checking the settings and bringing the database up to date" .venv/bin/python -m bot migrate
     start_one rasa .venv-rasa/bin/rasa run --enable-api --model models/chizai.tar.gz \
-      --port 5005 --interface 127.0.0.1 --auth-token="$CHIZAI_ENGINE_TOKEN" --endpoints endpoints.yml --credentials credentials.yml
-    # An upgrade's migrations run before the gateway takes traffic (and before Rasa calls it).
-    scripts/step.sh migrate "bringing the database up to date" .venv/bin/python -m bot migrate
+      --port 5005 --interface 127.0.0.1 --auth-token="${CHIZAI_ENGINE_TOKEN:-}" --endpoints endpoints.yml --credentials credentials.yml
     start_one gateway .venv/bin/python -m bot serve --host "$GATEWAY_HOST" --port "$GATEWAY_PORT"
     # The operators' watch, when they gave an address for its alerts (docs/deployment.md).
     if [ -n "${CHIZAI_OPERATOR_MAIL_TO:-}" ]; then

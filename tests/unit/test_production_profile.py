@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from bot.core.config import ROOT, Settings
@@ -67,3 +68,13 @@ def test_the_command_line_names_what_production_refuses(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "CHIZAI_PUBLIC_URL" in done.stderr and "CHIZAI_SECRET_KEY" in done.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_the_image_and_the_compose_file_run_the_production_profile_behind_the_proxy():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "CHIZAI_ENV=production" in dockerfile and "requirements/dev.txt" not in dockerfile
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in ("gateway", "watch", "rasa-1", "rasa-2"):
+        env = services[name]["environment"]
+        assert env["CHIZAI_ENV"] == "production" and env["CHIZAI_PUBLIC_URL"].startswith("https://"), name
+    assert [name for name, service in services.items() if "ports" in service] == ["proxy"]
