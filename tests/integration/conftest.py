@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from scripts.system import System
+from scripts.system import System, free_port
 
 # The gateway's clock for these tests: a Tuesday in an ordinary week, so that the days visitors
 # type (「来週の水曜」) are the same on every run, whatever the machine's date.
@@ -16,7 +16,13 @@ CLOCK_START = "2026-12-01T10:00:00+09:00"
 
 @pytest.fixture(scope="session")
 def system(tmp_path_factory) -> Iterator[System]:
-    with System(tmp_path_factory.mktemp("system"), clock_start=CLOCK_START) as running:
+    # Links the bot sends use the public address (here another name of this machine), never the
+    # address Rasa and the gateway use between themselves.
+    port = free_port()
+    public = {"CHIZAI_PUBLIC_URL": f"http://localhost:{port}"}
+    with System(
+        tmp_path_factory.mktemp("system"), gateway_port=port, clock_start=CLOCK_START, extra_env=public
+    ) as running:
         yield running
 
 

@@ -45,9 +45,10 @@ def sender() -> str:
     return f"web-{uuid.uuid4().hex}"
 
 
-def test_book_end_to_end_from_a_topic_question_with_an_ics_file(gateway):
+def test_book_end_to_end_from_a_topic_question_with_an_ics_file(gateway, system):
     number, done = book(gateway, sender())
     link = re.search(r"(http://\S+\.ics\?key=\S+)", texts(done)).group(1)
+    assert link.startswith(system.extra_env["CHIZAI_PUBLIC_URL"] + "/")  # the public address
     ics = httpx.get(link)
     assert ics.status_code == 200
     assert ics.headers["content-type"].startswith("text/calendar")
