@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot serve|migrate|purge|watch|backup|restore|bookings|staff-user``."""
+"""Command line: ``python -m bot serve|migrate|purge|watch|backup|restore|line-rich-menu|bookings|staff-user``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.booking.messages import slot_label
 from bot.booking.models import Booking
+from bot.channels import rich_menu
 from bot.core import backup
 from bot.core.config import get_settings
 from bot.core.db import migrate, with_retries
@@ -76,6 +77,9 @@ def main() -> None:
     watching = commands.add_parser("watch", help="e-mail the operators when a component is down for a minute")
     watching.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway to watch")
     watching.add_argument("--interval", type=float, default=10.0, help="seconds between readings")
+    commands.add_parser(
+        "line-rich-menu", help="create or update the LINE rich menu (data/line/rich_menu.yml)"
+    )
     saved = commands.add_parser("backup", help="copy the databases while the system runs")
     saved.add_argument("--to", type=Path, help="the folder (default: a new one under var/backups)")
     restoring = commands.add_parser("restore", help="put the databases back from a backup (services stopped)")
@@ -100,6 +104,9 @@ def main() -> None:
     os.umask(0o077)  # the databases it creates hold conversations: readable by this user only
     if args.command == "serve":
         serve(args.host, args.port, args.workers)
+        return
+    if args.command == "line-rich-menu":
+        print(f"LINE rich menu {rich_menu.install(rich_menu.load_menu())} is the default menu")
         return
     if args.command == "watch":
         watch.run(args.url, args.interval)

@@ -87,6 +87,7 @@ class Settings(BaseSettings):
         default=None, validation_alias="LINE_CHANNEL_ACCESS_TOKEN"
     )
     line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"  # uploads (the rich menu's image)
     # Staff dashboard (bot/staff): days after a conversation's last message when its texts and the
     # escalation's contact details are purged; how often the purge job runs (0 = only by command).
     transcript_retention_days: int = 90

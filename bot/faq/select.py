@@ -169,14 +169,14 @@ def learn_current() -> Selector:
     return selector_for(with_retries(store.current))
 
 
-# A button that only names the topic («センターの場所»: ``/ask_center_info``) asks for its overview.
+# A button that only names the center («センターの場所»: ``/ask_center_info``) asks for its address;
+# the other topics' buttons get their common questions (bot/faq/menu.py).
 OVERVIEWS = {"ask_center_info": "center_main_office"}
 
 
 def overview(intent: str, entries: tuple[Entry, ...]) -> Entry | None:
-    """The entry a bare topic button asks for: the center's address, else the topic's first."""
-    of_topic = [e for e in entries if e.intent == intent]
-    return next((e for e in of_topic if e.id == OVERVIEWS.get(intent)), of_topic[0] if of_topic else None)
+    """The entry a bare topic button asks for, if it asks for one."""
+    return next((e for e in entries if e.id == OVERVIEWS.get(intent)), None)
 
 
 def select_entry(intent: str | None, text: str, entries: tuple[Entry, ...] | None = None) -> Entry | None:

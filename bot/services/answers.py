@@ -15,6 +15,7 @@ from bot.core.clock import now_tokyo
 from bot.escalation.service import Handoff, hand_off
 from bot.escalation.urgency import urgent_reason
 from bot.events.catalogue import events_message, upcoming
+from bot.faq import menu
 from bot.faq import store as knowledge
 from bot.faq.knowledge import Entry
 from bot.faq.render import answer_text
@@ -73,7 +74,10 @@ def _next_steps(session: Session, entry: Entry) -> list[Button]:
 
 def topic_answer(session: Session, sender_id: str, intent: str, text: str) -> list[BotMessage]:
     """The knowledge-base entry that answers ``text`` with its sources and next steps, or the
-    honest «not in this chat» with the official page and a consultation."""
+    honest «not in this chat» with the official page and a consultation. A bare topic button
+    (``/ask_patent``) gets the topic's common questions; the center's, its address."""
+    if (topic := menu.bare_topic(intent, text)) and topic != "center":
+        return [menu.questions_of(topic, knowledge.current(session)) or menu.choose_topic()]
     entry = select_entry(intent, text, knowledge.current(session))
     if entry is None:
         honest = NOT_IN_THIS_CHAT_CENTER if intent == "ask_center_info" else NOT_IN_THIS_CHAT

@@ -16,6 +16,7 @@ from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
 from bot.escalation import service as handoff
 from bot.escalation.messages import BACK_TO_BOT_PAYLOAD
+from bot.faq.menu import menu_reply
 from bot.feedback.service import feedback_reply
 from bot.privacy import held
 from bot.reading.contact import redact
@@ -186,6 +187,8 @@ def _record(sender_id: str, channel: str, text: VisitorText, address_key: str | 
             return Recorded(message_id, redacted.text, ("answered", back or nothing_held()))
         if feedback := feedback_reply(session, sender_id, text.normalized):
             return Recorded(message_id, redacted.text, ("answered", feedback))
+        if menu := menu_reply(session, text.normalized):
+            return Recorded(message_id, redacted.text, ("answered", menu))
         if waiting := handoff.status(session, sender_id, text.normalized):
             return Recorded(message_id, redacted.text, ("answered", waiting))
         holding = handoff.held_for_staff(session, sender_id)

@@ -2,11 +2,14 @@
 
 It answers the way api.line.me does: 401 without the right access token, 400 "Invalid reply token"
 for a reply token that was used or has expired, 409 for a push retry key it has accepted before,
-400 for a request over LINE's limits, and whatever status a test asks for next.
+400 for a request over LINE's limits, and whatever status a test asks for next. It also keeps rich
+menus (create, list, image upload as api-data.line.me takes it, default, delete) and takes the
+loading indicator's calls (``chat/loading/start``, 202).
 """
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import uuid
@@ -17,6 +20,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from PIL import Image
 
 from scripts.system import free_port
 
@@ -66,6 +70,43 @@ def limit_problems(body: dict[str, Any]) -> list[str]:
     return problems
 
 
+def rich_menu_problems(body: dict[str, Any]) -> list[str]:
+    """What LINE would refuse in a rich menu object."""
+    size, areas = body.get("size") or {}, body.get("areas") or []
+    width, height = size.get("width", 0), size.get("height", 0)
+    problems = [] if 800 <= width <= 2500 and height >= 250 and width / height >= 1.45 else [f"size {size}"]
+    if not isinstance(body.get("selected"), bool):
+        problems.append("selected missing")
+    if not 1 <= len(body.get("name") or "") <= 300 or not 1 <= len(body.get("chatBarText") or "") <= 14:
+        problems.append("name or chatBarText length")
+    if not 1 <= len(areas) <= 20:
+        problems.append(f"{len(areas)} areas")
+    for area in areas:
+        b, action = area.get("bounds", {}), area.get("action", {})
+        if (
+            b.get("x", -1) < 0
+            or b.get("y", -1) < 0
+            or b.get("x", 0) + b.get("width", 0) > width
+            or b.get("y", 0) + b.get("height", 0) > height
+        ):
+            problems.append(f"area outside the menu {b}")
+        if action.get("type") == "postback" and not 1 <= len(action.get("data", "")) <= 300:
+            problems.append("postback data length")
+        if len(action.get("label", "")) > 20 or len(action.get("displayText", "")) > 300:
+            problems.append("label or displayText length")
+    return problems
+
+
+def image_problem(menu: dict[str, Any], content_type: str | None, content: bytes) -> str | None:
+    """Why LINE would refuse a rich menu image (JPEG or PNG, at most 1 MB, the menu's exact size)."""
+    if content_type not in ("image/png", "image/jpeg") or len(content) > 1024 * 1024:
+        return "image must be a JPEG or PNG of at most 1 MB"
+    with Image.open(io.BytesIO(content)) as image:
+        if image.size != (menu["size"]["width"], menu["size"]["height"]):
+            return f"image size {image.size} does not match the rich menu"
+    return None
+
+
 class LineApiStandIn:
     """The stand-in server; start it, point ``CHIZAI_LINE_API_BASE_URL`` at ``url``, then inspect ``calls``."""
 
@@ -77,6 +118,9 @@ class LineApiStandIn:
         self._failures: dict[str, deque[int]] = defaultdict(deque)
         self._spent_tokens: set[str] = set()
         self._retry_keys: set[str] = set()
+        self.rich_menus: dict[str, dict[str, Any]] = {}  # id -> LINE's rich menu object
+        self.rich_menu_images: dict[str, bytes] = {}
+        self.default_rich_menu: str | None = None
         self._server = uvicorn.Server(
             uvicorn.Config(self._app(), host="127.0.0.1", port=self.port, log_level="warning")
         )
@@ -133,7 +177,7 @@ class LineApiStandIn:
         """The first successful call matching ``criteria`` (see ``calls``), waiting for it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            delivered = [call for call in self.calls(**criteria) if call.status == 200]
+            delivered = [call for call in self.calls(**criteria) if 200 <= call.status < 300]
             if delivered:
                 return delivered[0]
             time.sleep(0.05)
@@ -152,7 +196,98 @@ class LineApiStandIn:
         async def push(request: Request) -> JSONResponse:
             return await self._answer("push", request)
 
+        @app.post("/v2/bot/chat/loading/start")
+        async def loading(request: Request) -> JSONResponse:
+            body = await request.json()
+            headers = {name.lower(): value for name, value in request.headers.items()}
+            seconds = body.get("loadingSeconds", 20)
+            status = 202 if isinstance(body.get("chatId"), str) and seconds in range(5, 61, 5) else 400
+            status = status if self._authorised(request) else 401
+            with self._lock:
+                self._calls.append(Call("loading", body, headers, status))
+            return JSONResponse({} if status == 202 else {"message": "The request body has errors"}, status)
+
+        self._rich_menu_routes(app)
         return app
+
+    def _authorised(self, request: Request) -> bool:
+        return request.headers.get("authorization") == f"Bearer {self.access_token}"
+
+    def _rich_menu_routes(self, app: FastAPI) -> None:
+        refused = JSONResponse({"message": "Authentication failed"}, 401)
+        unknown = JSONResponse({"message": "Not found"}, 404)
+
+        @app.post("/v2/bot/richmenu")
+        async def create(request: Request) -> JSONResponse:
+            if not self._authorised(request):
+                return refused
+            body = await request.json()
+            if problems := rich_menu_problems(body):
+                return JSONResponse({"message": "The request body has errors", "details": problems}, 400)
+            menu_id = f"richmenu-{uuid.uuid4().hex}"
+            with self._lock:
+                self.rich_menus[menu_id] = {"richMenuId": menu_id, **body}
+            return JSONResponse({"richMenuId": menu_id})
+
+        @app.get("/v2/bot/richmenu/list")
+        async def listed(request: Request) -> JSONResponse:
+            with self._lock:
+                return (
+                    JSONResponse({"richmenus": list(self.rich_menus.values())})
+                    if self._authorised(request)
+                    else refused
+                )
+
+        @app.post("/v2/bot/richmenu/{menu_id}/content")
+        async def image(menu_id: str, request: Request) -> JSONResponse:
+            if not self._authorised(request):
+                return refused
+            content = await request.body()
+            with self._lock:
+                if menu_id not in self.rich_menus:
+                    return unknown
+                if menu_id in self.rich_menu_images:
+                    return JSONResponse(
+                        {"message": "An image has already been uploaded to the richmenu"}, 400
+                    )
+                if problem := image_problem(
+                    self.rich_menus[menu_id], request.headers.get("content-type"), content
+                ):
+                    return JSONResponse({"message": problem}, 400)
+                self.rich_menu_images[menu_id] = content
+            return JSONResponse({})
+
+        @app.post("/v2/bot/user/all/richmenu/{menu_id}")
+        async def set_default(menu_id: str, request: Request) -> JSONResponse:
+            if not self._authorised(request):
+                return refused
+            with self._lock:
+                if menu_id not in self.rich_menus:
+                    return unknown
+                if menu_id not in self.rich_menu_images:
+                    return JSONResponse(
+                        {"message": "must upload richmenu image before applying it to user"}, 400
+                    )
+                self.default_rich_menu = menu_id
+            return JSONResponse({})
+
+        @app.get("/v2/bot/user/all/richmenu")
+        async def get_default(request: Request) -> JSONResponse:
+            if not self._authorised(request):
+                return refused
+            return JSONResponse({"richMenuId": self.default_rich_menu}) if self.default_rich_menu else unknown
+
+        @app.delete("/v2/bot/richmenu/{menu_id}")
+        async def delete(menu_id: str, request: Request) -> JSONResponse:
+            if not self._authorised(request):
+                return refused
+            with self._lock:
+                if self.rich_menus.pop(menu_id, None) is None:
+                    return unknown
+                self.rich_menu_images.pop(menu_id, None)
+                if self.default_rich_menu == menu_id:
+                    self.default_rich_menu = None
+            return JSONResponse({})
 
     async def _answer(self, kind: str, request: Request) -> JSONResponse:
         body = await request.json()
