@@ -4,7 +4,8 @@ The route (``bot/api/routes/line.py``) checks the signature and answers LINE at 
 are handled here afterwards. Each event is handled once (``webhookEventId``); text messages and
 quick-reply presses go through the same input checks and the same assistant as the web chat;
 everything else gets a polite answer. Answers use the reply token, with a push message when LINE
-refuses the token, and are retried with backoff on 429 and 5xx. No profile data is fetched.
+refuses the token, and are retried with backoff on 429 and 5xx. An answer not ready within a
+second shows LINE's loading indicator meanwhile. No profile data is fetched.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from linebot.v3.messaging import (
     QuickReply,
     QuickReplyItem,
     ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
     TextMessage,
     URIAction,
 )
@@ -72,6 +74,10 @@ MAX_TEXT_CHARS = 5000  # per text message, in UTF-16 code units as LINE counts t
 MAX_QUICK_REPLIES = 13
 MAX_LABEL_CHARS = 20
 MAX_POSTBACK_DATA_CHARS = 300
+# The loading indicator (chat/loading/start): shown when an answer is not ready after a second,
+# for up to LOADING_SECONDS (LINE: 5 to 60, a multiple of 5); our message ends it earlier.
+LOADING_AFTER_SECONDS = 1.0
+LOADING_SECONDS = 20
 
 FOLLOW_GREETING = (
     "友だち追加ありがとうございます。東京都知的財産総合センターのチャットボットです。\n"
@@ -240,6 +246,14 @@ class LineSender:
                 return delivery
         return await self._push(user_id, messages)
 
+    async def show_loading(self, user_id: str) -> None:
+        """Show the loading indicator in the user's chat (one attempt; a failure is only logged)."""
+        request = ShowLoadingAnimationRequest(chat_id=user_id, loading_seconds=LOADING_SECONDS)
+        try:
+            await self._api.show_loading_animation(request, _request_timeout=self._timeout)
+        except (ApiException, aiohttp.ClientError, TimeoutError) as error:
+            logger.info("LINE loading indicator not shown: %s", error)
+
     async def _reply(self, reply_token: str, messages: list[TextMessage]) -> Delivery | None:
         """Reply with the token; None when LINE refused the token, so a push should follow."""
         request = ReplyMessageRequest(reply_token=reply_token, messages=messages)
@@ -373,6 +387,7 @@ class LineChannel:
         self._assistant = assistant
         self._sender = sender
         self._max_chars = max_chars
+        self._background: set[asyncio.Task[None]] = set()
 
     async def handle(self, events: list[Event]) -> None:
         """Each user's events in order, different users side by side."""
@@ -409,7 +424,7 @@ class LineChannel:
         if isinstance(event, FollowEvent | UnfollowEvent):
             await self._follow_changed(user_id, event)
         elif await to_thread.run_sync(is_following, user_id):
-            answer = await self._answer(user_id, event)
+            answer = await self._answer_showing_loading(user_id, event)
             if answer:
                 await self._send(user_id, getattr(event, "reply_token", None), answer)
 
@@ -420,6 +435,16 @@ class LineChannel:
         if isinstance(event, FollowEvent):
             greeting = [bot_message(FOLLOW_GREETING, replies.NEXT_STEP_BUTTONS)]
             await self._send(user_id, event.reply_token, greeting)
+
+    async def _answer_showing_loading(self, user_id: str, event: Event) -> list[BotMessage]:
+        """The answer; the loading indicator meanwhile when it takes more than a second."""
+        answering = asyncio.ensure_future(self._answer(user_id, event))
+        done, _ = await asyncio.wait({answering}, timeout=LOADING_AFTER_SECONDS)
+        if not done and isinstance(event, MessageEvent | PostbackEvent):
+            loading = asyncio.create_task(self._sender.show_loading(user_id))
+            self._background.add(loading)  # a reference until it is done (asyncio keeps weak ones)
+            loading.add_done_callback(self._background.discard)
+        return await answering
 
     async def _answer(self, user_id: str, event: Event) -> list[BotMessage]:
         """What the bot says to a message or a quick-reply press (nothing to other events)."""
