@@ -35,7 +35,8 @@ def answers_question(tracker: Tracker, slot: str, not_an_answer: Collection[str]
 def say(dispatcher: CollectingDispatcher, messages: list[BotMessage]) -> None:
     """Send the domain's messages to the visitor as they are."""
     for message in messages:
-        dispatcher.utter_message(text=message["text"], buttons=list(message["buttons"]))
+        extra = {"json_message": {"card": message["card"]}} if "card" in message else {}
+        dispatcher.utter_message(text=message["text"], buttons=list(message["buttons"]), **extra)
 
 
 async def in_session(dispatcher: CollectingDispatcher, work: Callable[[Session], T]) -> T | None:

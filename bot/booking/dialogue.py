@@ -79,6 +79,11 @@ def _places(session: Session) -> list[Place]:
     return list(session.scalars(select(Place).where(Place.enabled)))
 
 
+def _slots_offer(text: str, slots: list[Slot]) -> BotMessage:
+    """Slots to choose from: a button each, and the card that lists them by day."""
+    return say.slot_offer(text, [s.start for s in slots], _slot_buttons(slots))
+
+
 def _slot_buttons(slots: list[Slot]) -> list[Button]:
     return [
         Button(title=say.slot_label(s.start), payload=_inform("booking_slot", s.start.isoformat()))
@@ -167,7 +172,7 @@ def _offer(session: Session, slots: dict) -> list[BotMessage]:
     choices = free_slots(session, slots["place"], slots["consultation_kind"], now_tokyo(), SLOT_CHOICES)
     if not choices:
         return [bot_message(say.NO_FREE_SLOTS, say.FALLBACK_BUTTONS)]
-    return [bot_message(say.ASK_SLOT, _slot_buttons(choices))]
+    return [_slots_offer(say.ASK_SLOT, choices)]
 
 
 # Words that name a consultation kind or a place wherever they stand in a message (a kind's
@@ -298,9 +303,7 @@ def _check_slot(
         free = free_slots(session, place, kind, start, 1, only_day=start.date())
         if free and free[0].start == start:
             return Step(start.isoformat())
-        return Step(
-            None, [bot_message(say.SLOT_TAKEN, _slot_buttons(free_slots(session, place, kind, start)))]
-        )
+        return Step(None, [_slots_offer(say.SLOT_TAKEN, free_slots(session, place, kind, start))])
     return _check_wanted(session, wanted_in(session, sender_id, form_name, text), slots)
 
 
@@ -309,19 +312,19 @@ def _check_wanted(session: Session, wanted: Wanted, slots: dict) -> Step:
     place, kind = slots["place"], slots["consultation_kind"]
     if wanted.past:
         later = free_slots(session, place, kind, now_tokyo(), SLOT_CHOICES)
-        return Step(None, [bot_message(say.PAST_DAY, _slot_buttons(later))])
+        return Step(None, [_slots_offer(say.PAST_DAY, later)])
     if wanted.empty:
         return Step(None, [bot_message(say.DATE_NOT_UNDERSTOOD), *_offer(session, slots)])
     if wanted.day and (reason := closure_reason(session, wanted.day)):
         later = free_slots(session, place, kind, datetime.combine(wanted.day, datetime.min.time()))
-        return Step(None, [bot_message(say.closed_day(wanted.day, reason), _slot_buttons(later))])
+        return Step(None, [_slots_offer(say.closed_day(wanted.day, reason), later)])
     candidates = free_slots(session, place, kind, now_tokyo(), 40, only_day=wanted.day)
     matching = [s for s in candidates if say.fits(s.start, wanted)]
     exact = wanted.part == "first" or (wanted.at and matching and matching[0].start.time() == wanted.at)
     if matching and wanted.day and exact:  # a time alone names no slot: on which day?
         return Step(matching[0].start.isoformat())
     offer = matching or candidates
-    return Step(None, [bot_message(say.offer_for(wanted), _slot_buttons(offer[:SLOT_CHOICES]))])
+    return Step(None, [_slots_offer(say.offer_for(wanted), offer[:SLOT_CHOICES])])
 
 
 def given(session: Session, sender_id: str, slots: dict) -> dict:
@@ -517,7 +520,7 @@ def submit(session: Session, slots: dict, sender_id: str, base_url: str) -> tupl
             booking = create_booking(session, request)
     except BookingError as error:
         others = free_slots(session, request.place_id, request.kind_id, request.slot_start)
-        return False, [bot_message(say.refusal(error.code), _slot_buttons(others))]
+        return False, [_slots_offer(say.refusal(error.code), others)]
     drafts.discard(session, sender_id, FORM)
     return True, [say.confirmation(booking, _place_name(session, booking), base_url)]
 
@@ -584,7 +587,7 @@ def ask_new_slot(session: Session, sender_id: str, number: str) -> list[BotMessa
     if not wanted.empty and (messages := _check_wanted(session, wanted, known).messages):
         return [found, *messages]
     slots = free_slots(session, booking.place_id, booking.kind_id, now_tokyo(), SLOT_CHOICES)
-    return [found, bot_message(say.ASK_NEW_SLOT, _slot_buttons(slots))]
+    return [found, _slots_offer(say.ASK_NEW_SLOT, slots)]
 
 
 def ask_cancel_choice(session: Session, sender_id: str, number: str) -> list[BotMessage]:

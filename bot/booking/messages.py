@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from bot.booking.dates import Wanted
 from bot.booking.models import Booking, ConsultationKind, Place
-from bot.conversation.messages import BotMessage, Button, bot_message
+from bot.conversation.messages import BotMessage, Button, bot_message, card
 from bot.core.clock import now_tokyo
 from bot.core.config import get_settings
 
@@ -75,6 +75,9 @@ NOT_FOUND = (
     "申し訳ありません。入力いただいた予約番号と連絡先の組み合わせに一致するご予約が見つかりませんでした。"
     "お手数ですが、予約番号と、ご予約時の電話番号またはメールアドレスをご確認ください。"
 )
+CONFIRM_SUMMARY = "次の内容でご予約します。よろしいですか。"
+KEEP_NUMBER = "変更・キャンセルの際は、予約番号とご連絡先をお知らせください。"
+CHANGE_OR_CANCEL = Button(title="予約を変更・キャンセルする", payload="/cancel_consultation")
 SAMPLE_NOTE = "※表示している予約枠は、このチャットでご案内できる枠です。センターの受付時間をお知らせするものではありません。"
 
 _REFUSALS = {
@@ -150,14 +153,14 @@ def summary(
     topic: str,
 ) -> BotMessage:
     """The booking to confirm: the choices, then each typed answer under its label."""
-    lines = [
-        "次の内容でご予約します。よろしいですか。",
-        f"・{CHOICE_LABELS['booking_topic']}: {topic}",
-        f"・{CHOICE_LABELS['consultation_kind']}: {kind.name if kind else '-'}",
-        f"・{CHOICE_LABELS['place']}: {place.name if place else '-'}",
-        f"・{CHOICE_LABELS['booking_slot']}: {slot_label(start)}",
-        *(f"・{label}: {value or '-'}" for label, value in answers),
+    rows = [
+        (CHOICE_LABELS["booking_topic"], topic),
+        (CHOICE_LABELS["consultation_kind"], kind.name if kind else "-"),
+        (CHOICE_LABELS["place"], place.name if place else "-"),
+        (CHOICE_LABELS["booking_slot"], slot_label(start)),
+        *((label, value or "-") for label, value in answers),
     ]
+    lines = [CONFIRM_SUMMARY, *(f"・{label}: {value}" for label, value in rows)]
     buttons = [
         Button(title="この内容で予約する", payload="/affirm"),
         Button(title="日時を変える", payload='/inform{"booking_change":"booking_slot"}'),
@@ -165,7 +168,7 @@ def summary(
         Button(title="内容を変える", payload='/inform{"booking_change":"booking_description"}'),
         Button(title="予約をやめる", payload="/deny"),
     ]
-    return bot_message("\n".join(lines), buttons)
+    return bot_message("\n".join(lines), buttons, card("ご予約の内容", rows, [CONFIRM_SUMMARY]))
 
 
 def confirmation(booking: Booking, place_name: str, base_url: str) -> BotMessage:
@@ -173,10 +176,22 @@ def confirmation(booking: Booking, place_name: str, base_url: str) -> BotMessage
     text = (
         f"ご予約を承りました。予約番号は {booking.number} です。\n"
         f"・日時: {slot_label(booking.slot_start)}\n・場所: {place_name}\n"
-        "変更・キャンセルの際は、予約番号とご連絡先をお知らせください。\n"
+        f"{KEEP_NUMBER}\n"
         f"カレンダーに登録: {ics}\n{SAMPLE_NOTE}"
     )
-    return bot_message(text, [Button(title="予約を変更・キャンセルする", payload="/cancel_consultation")])
+    rows = [("予約番号", booking.number), ("日時", slot_label(booking.slot_start)), ("場所", place_name)]
+    shown = card("ご予約を承りました", rows, [KEEP_NUMBER, SAMPLE_NOTE])
+    buttons = [Button(title="カレンダーに登録", payload=ics), CHANGE_OR_CANCEL]
+    return bot_message(text, buttons, shown)
+
+
+def slot_offer(text: str, starts: list[datetime], buttons: list[Button]) -> BotMessage:
+    """Slots to choose from, the buttons as given, the card listing them by day."""
+    by_day: dict[str, list[str]] = {}
+    for start in starts:
+        by_day.setdefault(day_label(start.date()), []).append(f"{start:%H:%M}")
+    rows = [(day, "・".join(times)) for day, times in by_day.items()]
+    return bot_message(text, buttons, card("空いている日時", rows, [text]))
 
 
 ASK_CANCEL_CHOICE = "キャンセルと日時の変更の、どちらをご希望ですか。"

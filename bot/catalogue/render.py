@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from bot.catalogue.models import Program
-from bot.conversation.messages import BotMessage, Button, bot_message
+from bot.conversation.messages import BotMessage, Button, bot_message, card
 
 CENTER_PAGE = "http://www.tokyo-kosha.or.jp/chizai/service/index.html"
 OFFICIAL_HOST = "tokyo-kosha.or.jp"
@@ -58,30 +58,24 @@ def _dated(program: Program) -> str:
 
 
 def program_card(program: Program) -> BotMessage:
-    """The details of one program, saying plainly what is not known."""
-    lines = [f"【{program.name}】"]
-    unknown = []
-    for field, label in _FIELDS:
-        value = getattr(program, field)
-        if value:
-            lines.append(f"・{label}: {value}")
-        else:
-            unknown.append(label)
-    lines.append(f"・募集期間: {program.application_period}" if program.application_period else "")
-    if not program.application_period:
-        unknown.append("募集期間")
-    lines.append(_dated(program))
-    if unknown:
-        lines.append(UNKNOWN.format(fields=_listed(unknown)))
+    """The details of one program, saying plainly what is not known; as text, and as a card."""
+    rows = [(label, getattr(program, field)) for field, label in _FIELDS if getattr(program, field)]
+    if program.application_period:
+        rows.append(("募集期間", program.application_period))
+    known = {label for label, _ in rows}
+    unknown = [label for label in (*(label for _, label in _FIELDS), "募集期間") if label not in known]
+    notes = [_dated(program), UNKNOWN.format(fields=_listed(unknown)) if unknown else ""]
     if program.third_party and (program.rate or program.limit):
-        lines.append(
+        notes.append(
             "※金額などは第三者のサイトに掲載された情報です。公式ページまたは知的財産相談で最新の内容をご確認ください。"
         )
     if PRIOR_CONSULTATION_MARK in (program.eligibility or ""):
-        lines.append("※申請日以前に、申請内容について公社の知財相談を受けていることが要件です。")
+        notes.append("※申請日以前に、申請内容について公社の知財相談を受けていることが要件です。")
     if program.source_url:
-        lines.append(_source(program))
-    return bot_message("\n".join(line for line in lines if line), _buttons(program))
+        notes.append(_source(program))
+    notes = [note for note in notes if note]
+    text = "\n".join([f"【{program.name}】", *(f"・{label}: {value}" for label, value in rows), *notes])
+    return bot_message(text, _buttons(program), card(program.name, rows, notes))
 
 
 def _buttons(program: Program) -> list[Button]:

@@ -97,8 +97,10 @@ def entry_answer(session: Session, sender_id: str, entry: Entry) -> list[BotMess
 
 def _card(program: Program) -> BotMessage:
     """A program's card with the feedback buttons."""
-    card = program_card(program)
-    return bot_message(card["text"], [*card["buttons"], *feedback.buttons(f"program:{program.id}")])
+    shown = program_card(program)
+    return bot_message(
+        shown["text"], [*shown["buttons"], *feedback.buttons(f"program:{program.id}")], shown.get("card")
+    )
 
 
 def misunderstood_answer(session: Session, sender_id: str, text: str) -> list[BotMessage] | None:

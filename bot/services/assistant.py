@@ -32,9 +32,14 @@ T = TypeVar("T")
 
 
 def _from_engine(raw_replies: list[dict[str, Any]]) -> list[BotMessage]:
-    """Keep what channels can show from Rasa's REST replies."""
-    messages = []
+    """Keep what channels can show from Rasa's replies: text with buttons, and the card Rasa
+    sends after the text it belongs to (as its own ``custom`` message)."""
+    messages: list[BotMessage] = []
     for reply in raw_replies:
+        custom = reply.get("custom")
+        if isinstance(custom, dict) and _is_card(custom.get("card")) and messages and not reply.get("text"):
+            messages[-1]["card"] = custom["card"]
+            continue
         text = reply.get("text")
         if not text:
             continue
@@ -44,6 +49,14 @@ def _from_engine(raw_replies: list[dict[str, Any]]) -> list[BotMessage]:
         ]
         messages.append(bot_message(text, buttons))
     return messages
+
+
+def _is_card(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("title"), str)
+        and isinstance(value.get("rows"), list)
+    )
 
 
 class Assistant:
