@@ -28,6 +28,7 @@ from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
+    FlexMessage,
     PostbackAction,
     PushMessageRequest,
     QuickReply,
@@ -57,6 +58,7 @@ from linebot.v3.webhooks import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.channels.flex import flex_message
 from bot.conversation import replies
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
@@ -138,12 +140,19 @@ def parse_events(body: bytes) -> list[Event]:
 # --- LINE messages ----------------------------------------------------------------------------
 
 
-def to_line_messages(messages: list[BotMessage]) -> list[TextMessage]:
-    """The bot's messages as at most five LINE texts, all their buttons as quick replies on the last."""
-    texts = _fit([m["text"] for m in messages if m["text"].strip()])
-    quick = quick_reply([button for m in messages for button in m["buttons"]])
-    last = len(texts) - 1
-    return [TextMessage(text=text, quick_reply=quick if i == last else None) for i, text in enumerate(texts)]
+def to_line_messages(messages: list[BotMessage]) -> list[TextMessage | FlexMessage]:
+    """The bot's messages as at most five LINE messages: a card as a Flex Message, text as text;
+    all the buttons as quick replies on the last. Past five, everything goes as text."""
+    parts: list[TextMessage | FlexMessage] = []
+    for message in messages:
+        flex = flex_message(message)
+        texts = split_text(message["text"]) if message["text"].strip() else []
+        parts.extend([flex] if flex else [TextMessage(text=text) for text in texts])
+    if len(parts) > MAX_MESSAGES:
+        parts = [TextMessage(text=text) for text in _fit([m["text"] for m in messages if m["text"].strip()])]
+    if parts:
+        parts[-1].quick_reply = quick_reply([button for m in messages for button in m["buttons"]])
+    return parts
 
 
 def quick_reply(buttons: list[Button]) -> QuickReply | None:
@@ -238,7 +247,9 @@ class LineSender:
         self._backoff = backoff_seconds
         self._timeout = timeout_seconds
 
-    async def send(self, user_id: str, reply_token: str | None, messages: list[TextMessage]) -> Delivery:
+    async def send(
+        self, user_id: str, reply_token: str | None, messages: list[TextMessage | FlexMessage]
+    ) -> Delivery:
         """Deliver ``messages`` and say how."""
         if reply_token:
             delivery = await self._reply(reply_token, messages)
@@ -254,7 +265,7 @@ class LineSender:
         except (ApiException, aiohttp.ClientError, TimeoutError) as error:
             logger.info("LINE loading indicator not shown: %s", error)
 
-    async def _reply(self, reply_token: str, messages: list[TextMessage]) -> Delivery | None:
+    async def _reply(self, reply_token: str, messages: list[TextMessage | FlexMessage]) -> Delivery | None:
         """Reply with the token; None when LINE refused the token, so a push should follow."""
         request = ReplyMessageRequest(reply_token=reply_token, messages=messages)
         try:
@@ -275,7 +286,7 @@ class LineSender:
             return None
         return "reply"
 
-    async def _push(self, user_id: str, messages: list[TextMessage]) -> Delivery:
+    async def _push(self, user_id: str, messages: list[TextMessage | FlexMessage]) -> Delivery:
         request = PushMessageRequest(to=user_id, messages=messages)
         retry_key = str(uuid.uuid4())  # the same key on every attempt: LINE delivers it once
         try:

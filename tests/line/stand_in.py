@@ -10,6 +10,7 @@ loading indicator's calls (``chat/loading/start``, 202).
 from __future__ import annotations
 
 import io
+import json
 import threading
 import time
 import uuid
@@ -43,7 +44,10 @@ class Call:
 
     @property
     def texts(self) -> list[str]:
-        return [message["text"] for message in self.body.get("messages", [])]
+        """Each message's text (a Flex Message's altText)."""
+        return [
+            message.get("text") or message.get("altText", "") for message in self.body.get("messages", [])
+        ]
 
     @property
     def quick_replies(self) -> list[dict[str, Any]]:
@@ -57,9 +61,12 @@ def limit_problems(body: dict[str, Any]) -> list[str]:
     messages = body.get("messages") or []
     problems = [] if 1 <= len(messages) <= 5 else [f"{len(messages)} messages"]
     for message in messages:
-        text = message.get("text", "")
-        if message.get("type") != "text" or not 1 <= len(text.encode("utf-16-le")) // 2 <= 5000:
-            problems.append("text missing or over 5000 characters (UTF-16 units, as LINE counts)")
+        if message.get("type") == "flex":
+            problems += flex_problems(message)
+        else:
+            text = message.get("text", "")
+            if message.get("type") != "text" or not 1 <= len(text.encode("utf-16-le")) // 2 <= 5000:
+                problems.append("text missing or over 5000 characters (UTF-16 units, as LINE counts)")
         items = (message.get("quickReply") or {}).get("items", [])
         if len(items) > 13:
             problems.append(f"{len(items)} quick replies")
@@ -67,6 +74,19 @@ def limit_problems(body: dict[str, Any]) -> list[str]:
             action = item.get("action", {})
             if not 1 <= len(action.get("label", "")) <= 20 or len(action.get("data", "")) > 300:
                 problems.append(f"bad quick reply {action}")
+    return problems
+
+
+def flex_problems(message: dict[str, Any]) -> list[str]:
+    """What LINE would refuse in a Flex Message: its altText, and a bubble past 30 KB."""
+    problems = []
+    if not 1 <= len(message.get("altText", "").encode("utf-16-le")) // 2 <= 1500:
+        problems.append("altText missing or over 1500 characters")
+    contents = message.get("contents") or {}
+    if contents.get("type") not in ("bubble", "carousel"):
+        problems.append("flex contents are neither a bubble nor a carousel")
+    if len(json.dumps(contents, ensure_ascii=False).encode()) > 30_000:
+        problems.append("flex bubble over 30 KB")
     return problems
 
 

@@ -1,0 +1,20 @@
+"""Cards reach LINE as Flex Messages through the real system, and LINE (the stand-in) takes them."""
+
+from tests.line.conftest import new_user, text_event
+
+
+def test_a_program_question_gets_its_card_as_a_flex_message(webhook, line_api):
+    message = text_event(new_user(), "外国特許出願費用助成について教えてください")
+    webhook.send(message)
+    reply = line_api.wait_for(reply_token=message["replyToken"])
+    (card,) = [m for m in reply.body["messages"] if m["type"] == "flex"]
+    assert card["altText"].startswith("外国特許出願費用助成")
+    assert card["contents"]["footer"]["contents"][0]["action"]["label"] == "相談を予約する"
+    assert "役に立った" in [action["label"] for action in reply.quick_replies]
+
+
+def test_an_ordinary_answer_stays_text(webhook, line_api):
+    message = text_event(new_user(), "商標権は何年ですか")
+    webhook.send(message)
+    reply = line_api.wait_for(reply_token=message["replyToken"])
+    assert [m["type"] for m in reply.body["messages"]] == ["text"]
