@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation.messages import BotMessage, Button, bot_message
+from bot.conversation.messages import BotMessage, Button, bot_message, card
 from bot.escalation.models import Escalation
 from bot.staffing.duty import Availability, Presence
 
@@ -127,16 +127,22 @@ def finished(escalation: Escalation) -> list[BotMessage]:
 
 
 def waiting(escalation: Escalation, presence: Availability, position: int | None) -> BotMessage:
-    """How the hand-off stands, asked «まだですか»: a person on it, the queue, or off hours."""
+    """How the hand-off stands, asked «まだですか»: a person on it, the queue, or off hours; as
+    text, and as a card (LINE shows it as a Flex Message)."""
     ref = _reference(escalation)
     if escalation.bot_paused and escalation.status == "in_progress":
-        return bot_message(WAITING_TAKEN.format(ref=ref), [BACK_TO_BOT_BUTTON])
-    if escalation.bot_paused and position is not None:
-        return bot_message(WAITING_LIVE.format(ref=ref, position=position), [BACK_TO_BOT_BUTTON])
-    text = WAITING.format(ref=ref)
-    if presence.presence is Presence.OFF_HOURS:
-        text += OFF_HOURS.format(hours=presence.hours)
-    return bot_message(text + PHONE, NEXT_BUTTONS)
+        text, state, buttons = WAITING_TAKEN.format(ref=ref), "担当者が対応しています", [BACK_TO_BOT_BUTTON]
+    elif escalation.bot_paused and position is not None:
+        text, state = WAITING_LIVE.format(ref=ref, position=position), f"担当者をお待ちです({position}番目)"
+        buttons = [BACK_TO_BOT_BUTTON]
+    else:
+        text, state, buttons = WAITING.format(ref=ref), "担当者の確認をお待ちです", NEXT_BUTTONS
+        if presence.presence is Presence.OFF_HOURS:
+            text += OFF_HOURS.format(hours=presence.hours)
+        text += PHONE
+    return bot_message(
+        text, buttons, card("お問い合わせの状況", [("受付番号", ref), ("状況", state)], [text])
+    )
 
 
 def contact_changed(escalation: Escalation, shown: str) -> BotMessage:

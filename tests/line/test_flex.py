@@ -18,3 +18,16 @@ def test_an_ordinary_answer_stays_text(webhook, line_api):
     webhook.send(message)
     reply = line_api.wait_for(reply_token=message["replyToken"])
     assert [m["type"] for m in reply.body["messages"]] == ["text"]
+
+
+def test_how_a_hand_off_stands_comes_as_a_card_with_its_reference(webhook, line_api):
+    user = new_user()
+    for text in ("担当者と話したいです", "入力しない"):
+        message = text_event(user, text)
+        webhook.send(message)
+        line_api.wait_for(reply_token=message["replyToken"])
+    asked = text_event(user, "まだですか")
+    webhook.send(asked)
+    reply = line_api.wait_for(reply_token=asked["replyToken"])
+    (card,) = [m for m in reply.body["messages"] if m["type"] == "flex"]
+    assert card["altText"].startswith("お問い合わせの状況 / 受付番号: R-")
