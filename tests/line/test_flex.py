@@ -1,6 +1,6 @@
 """Cards reach LINE as Flex Messages through the real system, and LINE (the stand-in) takes them."""
 
-from tests.line.conftest import new_user, text_event
+from tests.line.conftest import event, new_user, text_event
 
 
 def test_a_program_question_gets_its_card_as_a_flex_message(webhook, line_api):
@@ -31,3 +31,17 @@ def test_how_a_hand_off_stands_comes_as_a_card_with_its_reference(webhook, line_
     reply = line_api.wait_for(reply_token=asked["replyToken"])
     (card,) = [m for m in reply.body["messages"] if m["type"] == "flex"]
     assert card["altText"].startswith("お問い合わせの状況 / 受付番号: R-")
+
+
+def test_slot_offers_in_a_booking_on_line_come_as_a_card_listed_by_day(webhook, line_api):
+    user, data = new_user(), "/book_consultation"
+    for _ in range(6):
+        press = event("postback", user, postback={"data": data})
+        webhook.send(press)
+        reply = line_api.wait_for(reply_token=press["replyToken"])
+        cards = [m for m in reply.body["messages"] if m["type"] == "flex"]
+        if cards:
+            break
+        data = reply.quick_replies[0]["data"]  # the first choice each time: topic, kind, place
+    assert cards and cards[0]["altText"].startswith("空いている日時 / ")
+    assert len(reply.quick_replies) >= 3  # every slot stays a quick reply
