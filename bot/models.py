@@ -45,6 +45,7 @@ class Message(Base):
     author: Mapped[str | None] = mapped_column(String(100))  # the staff member's display name
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[str | None] = mapped_column(Text)  # JSON list of {title, payload}
+    card: Mapped[str | None] = mapped_column(Text)  # JSON {title, rows, notes} of a bot message
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(24))  # received, answered, engine_unavailable, ...

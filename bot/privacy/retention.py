@@ -86,7 +86,7 @@ def purge_transcripts(session: Session, retention_days: int) -> tuple[int, int, 
         session.execute(
             update(Message)
             .where(*pending)
-            .values(text=PURGED_TEXT, buttons=None)
+            .values(text=PURGED_TEXT, buttons=None, card=None)
             .execution_options(synchronize_session=False)
         )
     )

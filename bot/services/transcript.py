@@ -112,12 +112,14 @@ def record_outcome(
             message.intent, message.confidence = intent.get("name"), intent.get("confidence")
         for reply in replies:
             buttons = json.dumps(reply.get("buttons") or [], ensure_ascii=False)
+            card = json.dumps(reply["card"], ensure_ascii=False) if reply.get("card") else None
             session.add(
                 Message(
                     conversation_id=message.conversation_id,
                     direction="bot",
                     text=reply.get("text", ""),
                     buttons=buttons,
+                    card=card,
                     status="sent",
                 )
             )
@@ -141,6 +143,7 @@ def transcript(sender_id: str) -> list[dict[str, Any]]:
                 **({"author": m.author} if m.author else {}),
                 "text": m.text,
                 "buttons": json.loads(m.buttons) if m.buttons else [],
+                **({"card": json.loads(m.card)} if m.card else {}),
                 "created_at": m.created_at.isoformat(),
             }
             for m in rows

@@ -140,6 +140,12 @@ svg { width: 22px; height: 22px; fill: currentColor; flex: none; }
 .bot .bubble { background: #fff; border: 1px solid #d3dae2; border-top-left-radius: 4px; }
 .visitor .bubble { background: #0b4f8a; color: #fff; border-top-right-radius: 4px; }
 .bubble a { color: #0b57d0; text-decoration: underline; }
+.card-title { margin: 0 0 6px; font-weight: 700; }
+.card dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
+.card dt { color: #4a5561; }
+.card dd { margin: 0; }
+.card dd.keep { white-space: nowrap; }
+.card-note { margin: 6px 0 0; font-size: 0.85em; color: #4a5561; }
 .meta { margin-top: 2px; font-size: 11px; color: #52606d; }
 .state { margin-left: 6px; color: #a61b0f; font-weight: 700; }
 .visitor.unsent .bubble { background: #fff; color: #1f2933; border: 1px dashed #0b4f8a; }
@@ -258,6 +264,8 @@ textarea:focus { border-color: #0b4f8a; }
     return svg;
   }
 
+  const NUMBER_PATTERN = /^(CZ|R)-[0-9A-Z]{6}$/;
+
   function safeHref(raw) {
     try {
       const url = new URL(raw);
@@ -282,6 +290,22 @@ textarea:focus { border-color: #0b4f8a; }
     }
     fragment.append(text.slice(done));
     return fragment;
+  }
+
+  /** A card (a program, a booking, slot offers): its title, its rows as a list of terms and
+   * values (a booking number never breaks), then its notes. */
+  function cardContent(card) {
+    const rows = Array.isArray(card.rows) ? card.rows.filter((row) => Array.isArray(row) && row.length === 2) : [];
+    const notes = Array.isArray(card.notes) ? card.notes : [];
+    const terms = rows.flatMap(([label, value]) => [
+      h("dt", { text: String(label) }),
+      h("dd", { class: NUMBER_PATTERN.test(String(value)) ? "keep" : "", text: String(value) }),
+    ]);
+    return [
+      h("p", { class: "card-title", text: String(card.title || "") }),
+      h("dl", {}, terms),
+      ...notes.map((note) => h("p", { class: "card-note" }, [richText(String(note))])),
+    ];
   }
 
   const CLOCK = new Intl.DateTimeFormat("ja-JP", { hour: "2-digit", minute: "2-digit" });
@@ -744,7 +768,9 @@ textarea:focus { border-color: #0b4f8a; }
         h("span", { class: "sr", text: staffName ? TEXT.staffSpeaker : TEXT.botSpeaker }),
       ]);
       if (staffName) node.append(h("div", { class: "author", text: staffName }));
-      node.append(h("div", { class: "bubble" }, [richText(String(message.text || ""))]));
+      const card = message.card && typeof message.card === "object" ? message.card : null;
+      const content = card ? cardContent(card) : [richText(String(message.text || ""))];
+      node.append(h("div", { class: card ? "bubble card" : "bubble" }, content));
       if (buttons.length) {
         const group = { class: "choices", role: "group", "aria-label": TEXT.choicesLabel };
         node.append(h("div", group, buttons.map((b) => this.choiceButton(b))));
