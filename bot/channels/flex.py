@@ -13,12 +13,12 @@ from typing import Any
 
 from linebot.v3.messaging import FlexContainer, FlexMessage
 
+from bot.channels.line_limits import short_label
 from bot.conversation.messages import BotMessage, Button, Card
 
 MAX_ALT_TEXT = 400  # LINE allows 1,500 (UTF-16 units); a notification shows far less
 MAX_BUBBLE_BYTES = 30_000  # LINE's limit for one bubble's JSON
 MAX_FOOTER_BUTTONS = 3
-MAX_BUTTON_LABEL = 20  # LINE's limit for an action label is 20 characters (grapheme clusters)
 MUTED = "#5b6470"  # 5.9:1 on white
 
 
@@ -85,7 +85,7 @@ def _text(text: str, **style: str) -> dict[str, Any]:
 
 
 def _button(button: Button, primary: bool) -> dict[str, Any]:
-    label = button["title"] if len(button["title"]) <= MAX_BUTTON_LABEL else button["title"][:19] + "…"
+    label = short_label(button["title"])
     payload = button["payload"]
     if payload.startswith(("https://", "http://")):
         action = {"type": "uri", "label": label, "uri": payload}

@@ -59,6 +59,13 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.channels.flex import flex_message
+from bot.channels.line_limits import (
+    MAX_MESSAGES,
+    MAX_POSTBACK_DATA_CHARS,
+    MAX_QUICK_REPLIES,
+    MAX_TEXT_CHARS,
+    short_label,
+)
 from bot.conversation import replies
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.core.db import with_retries
@@ -70,12 +77,6 @@ from bot.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
-# Limits of the Messaging API.
-MAX_MESSAGES = 5  # per reply or push
-MAX_TEXT_CHARS = 5000  # per text message, in UTF-16 code units as LINE counts them (an emoji is 2)
-MAX_QUICK_REPLIES = 13
-MAX_LABEL_CHARS = 20
-MAX_POSTBACK_DATA_CHARS = 300
 # The loading indicator (chat/loading/start): shown when an answer is not ready after a second,
 # for up to LOADING_SECONDS (LINE: 5 to 60, a multiple of 5); our message ends it earlier.
 LOADING_AFTER_SECONDS = 1.0
@@ -165,15 +166,11 @@ def quick_reply(buttons: list[Button]) -> QuickReply | None:
             continue
         seen.add(payload)
         if payload.startswith(("https://", "http://")):
-            action = URIAction(label=_label(title), uri=payload)
+            action = URIAction(label=short_label(title), uri=payload)
         else:
-            action = PostbackAction(label=_label(title), data=payload, display_text=title)
+            action = PostbackAction(label=short_label(title), data=payload, display_text=title)
         items.append(QuickReplyItem(action=action))
     return QuickReply(items=items[:MAX_QUICK_REPLIES]) if items else None
-
-
-def _label(title: str) -> str:
-    return title if len(title) <= MAX_LABEL_CHARS else title[: MAX_LABEL_CHARS - 1] + "…"
 
 
 def _fit(texts: list[str]) -> list[str]:
