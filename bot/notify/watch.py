@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -88,17 +87,12 @@ def tell(alert: Alert) -> None:
         logger.exception("watch: the alert could not be e-mailed")
 
 
-def run(
-    url: str,
-    interval_seconds: float = 10.0,
-    rounds: int | None = None,
-    clock: Callable[[], float] = time.monotonic,
-) -> None:
+def run(url: str, interval_seconds: float = 10.0, rounds: int | None = None) -> None:
     """Watch ``url`` (``rounds`` readings, or for ever)."""
     watch = Watch(after_seconds=get_settings().alert_after_seconds)
     done = 0
     while rounds is None or done < rounds:
-        for alert in watch.observe(read_health(url), clock()):
+        for alert in watch.observe(read_health(url), time.monotonic()):
             tell(alert)
         done += 1
         time.sleep(interval_seconds)
