@@ -80,6 +80,14 @@ def menu_reply(session: Session, text: str) -> BotMessage | None:
     return None
 
 
+# The center's bare button («センターの場所»: ``/ask_center_info``) asks for its address.
+CENTER_ADDRESS = "center_main_office"
+
+
+def center_address(entries: tuple[Entry, ...]) -> Entry | None:
+    return next((entry for entry in entries if entry.id == CENTER_ADDRESS), None)
+
+
 def bare_topic(intent: str, text: str) -> str | None:
     """The topic a bare topic button (``/ask_patent``) names, or None for any other message."""
     topic = next((t for t, i in TOPIC_INTENTS.items() if i == intent), None)

@@ -169,20 +169,8 @@ def learn_current() -> Selector:
     return selector_for(with_retries(store.current))
 
 
-# A button that only names the center («センターの場所»: ``/ask_center_info``) asks for its address;
-# the other topics' buttons get their common questions (bot/faq/menu.py).
-OVERVIEWS = {"ask_center_info": "center_main_office"}
-
-
-def overview(intent: str, entries: tuple[Entry, ...]) -> Entry | None:
-    """The entry a bare topic button asks for, if it asks for one."""
-    return next((e for e in entries if e.id == OVERVIEWS.get(intent)), None)
-
-
 def select_entry(intent: str | None, text: str, entries: tuple[Entry, ...] | None = None) -> Entry | None:
     """The entry of ``entries`` (the shipped knowledge base by default) that answers ``text``
     asked with ``intent``, or None."""
     entries = load_knowledge() if entries is None else entries
-    if intent and text.strip() == f"/{intent}":
-        return overview(intent, entries)
     return selector_for(entries).choose(text, intent)

@@ -76,9 +76,10 @@ def topic_answer(session: Session, sender_id: str, intent: str, text: str) -> li
     """The knowledge-base entry that answers ``text`` with its sources and next steps, or the
     honest «not in this chat» with the official page and a consultation. A bare topic button
     (``/ask_patent``) gets the topic's common questions; the center's, its address."""
+    entries = knowledge.current(session)
     if (topic := menu.bare_topic(intent, text)) and topic != "center":
-        return [menu.questions_of(topic, knowledge.current(session)) or menu.choose_topic()]
-    entry = select_entry(intent, text, knowledge.current(session))
+        return [menu.questions_of(topic, entries) or menu.choose_topic()]
+    entry = menu.center_address(entries) if topic else select_entry(intent, text, entries)
     if entry is None:
         honest = NOT_IN_THIS_CHAT_CENTER if intent == "ask_center_info" else NOT_IN_THIS_CHAT
         return [bot_message(honest, [Button(title="公式ページ", payload=CENTER_PAGE), BOOK, HUMAN_BUTTON])]

@@ -171,8 +171,3 @@ def test_a_misunderstood_message_is_answered_only_when_an_entry_clearly_fits(cat
     )
     assert answered and "出典:" in answered[0]["text"]
     assert with_retries(lambda s: misunderstood_answer(s, "v-fallback", "あしたの天気はどうですか")) is None
-
-
-def test_the_bare_center_button_gets_the_address_and_other_topics_no_single_entry():
-    assert select_entry("ask_center_info", "/ask_center_info").id == "center_main_office"
-    assert select_entry("ask_trademark", "/ask_trademark") is None  # its common questions instead

@@ -61,3 +61,8 @@ def test_each_question_button_is_answered_by_its_own_entry(topic, entry_id):
 def test_a_bare_topic_button_gets_the_topic_s_questions(store):
     reply = with_retries(lambda s: topic_answer(s, "v-menu", "ask_patent", "/ask_patent"))
     assert reply == [questions_of("patent", ENTRIES)]
+
+
+def test_the_bare_center_button_gets_the_main_office_s_address(store):
+    reply = with_retries(lambda s: topic_answer(s, "v-menu", "ask_center_info", "/ask_center_info"))
+    assert "台東区台東1-3-5" in reply[0]["text"]
