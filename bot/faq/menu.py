@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.conversation.messages import BotMessage, Button, bot_message
 from bot.faq import store
 from bot.faq.knowledge import FAQ_DIR, TOPIC_INTENTS, Entry
+from bot.faq.select import bare_payload
 
 MENU_FILE = FAQ_DIR / "menus" / "topics.yml"
 MENU_PAYLOAD = "/faq_menu"
@@ -91,4 +92,4 @@ def center_address(entries: tuple[Entry, ...]) -> Entry | None:
 def bare_topic(intent: str, text: str) -> str | None:
     """The topic a bare topic button (``/ask_patent``) names, or None for any other message."""
     topic = next((t for t, i in TOPIC_INTENTS.items() if i == intent), None)
-    return topic if topic and text.strip() == f"/{intent}" else None
+    return topic if topic and bare_payload(intent, text) else None

@@ -169,8 +169,16 @@ def learn_current() -> Selector:
     return selector_for(with_retries(store.current))
 
 
+def bare_payload(intent: str | None, text: str) -> bool:
+    """A button that only names its intent (``/ask_patent``, ``/ask_program``): no question to
+    choose an answer for (what it gets is the caller's to say: bot/faq/menu.py)."""
+    return bool(intent) and text.strip() == f"/{intent}"
+
+
 def select_entry(intent: str | None, text: str, entries: tuple[Entry, ...] | None = None) -> Entry | None:
     """The entry of ``entries`` (the shipped knowledge base by default) that answers ``text``
-    asked with ``intent``, or None."""
+    asked with ``intent``, or None (always for a bare payload)."""
+    if bare_payload(intent, text):
+        return None
     entries = load_knowledge() if entries is None else entries
     return selector_for(entries).choose(text, intent)

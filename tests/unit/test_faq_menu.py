@@ -66,3 +66,8 @@ def test_a_bare_topic_button_gets_the_topic_s_questions(store):
 def test_the_bare_center_button_gets_the_main_office_s_address(store):
     reply = with_retries(lambda s: topic_answer(s, "v-menu", "ask_center_info", "/ask_center_info"))
     assert "台東区台東1-3-5" in reply[0]["text"]
+
+
+def test_a_bare_payload_is_no_question_for_the_selector():
+    assert select_entry("ask_trademark", "/ask_trademark", ENTRIES) is None
+    assert select_entry("ask_program", "/ask_program", ENTRIES) is None
