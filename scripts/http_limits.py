@@ -21,17 +21,15 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.system import free_port  # noqa: E402
+
 SERVE = "from bot.__main__ import serve; serve('127.0.0.1', {port}, 1)"
 HTTPTOOLS = (
     "import uvicorn; uvicorn.run('bot.api.app:create_app', factory=True, port={port}, "
     "http='httptools', log_config=None)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start(code: str, port: int, folder: Path) -> subprocess.Popen[bytes]:

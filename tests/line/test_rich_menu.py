@@ -25,9 +25,14 @@ EXPECTED = {
 }
 
 
+def line_env(line_api) -> dict[str, str]:
+    """The channel's token and both API hosts (messages and uploads) pointed at the stand-in."""
+    return {"LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "CHIZAI_LINE_API_BASE_URL": line_api.url,
+            "CHIZAI_LINE_DATA_API_BASE_URL": line_api.url}  # fmt: skip
+
+
 def run_command(line_api) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-           "CHIZAI_LINE_API_BASE_URL": line_api.url, "CHIZAI_LINE_DATA_API_BASE_URL": line_api.url}  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **line_env(line_api)}
     return subprocess.run(
         [sys.executable, "-m", "bot", "line-rich-menu"], env=env, capture_output=True, text=True
     )
@@ -50,8 +55,7 @@ def test_a_changed_layout_becomes_the_default_and_the_older_menu_goes(line_api, 
     before = line_api.default_rich_menu
     changed = {**LAYOUT, "areas": [{**LAYOUT["areas"][0], "note": "予約はこちら"}, *LAYOUT["areas"][1:]]}
     (tmp_path / "menu.yml").write_text(yaml.safe_dump(changed, allow_unicode=True), "utf-8")
-    for name, value in {"LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN, "CHIZAI_LINE_API_BASE_URL": line_api.url,
-                        "CHIZAI_LINE_DATA_API_BASE_URL": line_api.url}.items():  # fmt: skip
+    for name, value in line_env(line_api).items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     try:
