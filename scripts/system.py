@@ -166,6 +166,16 @@ class System:
             time.sleep(0.2)
         raise RuntimeError("Rasa did not start answering /model/parse")
 
+    def wait_for_log(self, name: str, text: str, count: int = 1, timeout: float = 10.0) -> None:
+        """Wait until the output of process ``name`` holds ``text`` ``count`` times (AssertionError
+        at the deadline)."""
+        log = self.workdir / f"{name}.log"
+        deadline = time.monotonic() + timeout
+        while log.read_text("utf-8", "replace").count(text) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not in the {name} log within {timeout} s")
+            time.sleep(0.05)
+
     def rss_mb(self, name: str) -> float:
         """Resident memory of a service's process group leader, in MB."""
         status = Path(f"/proc/{self.processes[name].pid}/status").read_text()

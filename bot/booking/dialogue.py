@@ -632,8 +632,7 @@ def cancel_or_change(
         cancel_booking(session, booking)
         return [bot_message(say.cancelled(booking.number))]
     try:
-        with session.begin_nested():
-            change_booking(session, booking, datetime.fromisoformat(new_slot or ""))
+        change_booking(session, booking, datetime.fromisoformat(new_slot or ""))
     except (BookingError, ValueError) as error:
         return [bot_message(say.refusal(getattr(error, "code", "no_such_slot")), say.FALLBACK_BUTTONS)]
     return [bot_message(say.changed(booking.number, booking.slot_start, _place_name(session, booking)))]

@@ -264,14 +264,16 @@ def cancel_booking(session: Session, booking: Booking) -> None:
 
 
 def change_booking(session: Session, booking: Booking, new_start: datetime) -> Booking:
-    """Move the booking to ``new_start`` (the old seat is freed only if the new one is taken)."""
+    """Move the booking to ``new_start``, or raise BookingError and keep it, and its seat, where it
+    was (the old seat is freed inside a savepoint that is rolled back if the new one is full)."""
     minutes = _check_slot(session, booking.kind_id, booking.place_id, new_start)
-    old_seat = session.scalar(select(SlotSeat).where(SlotSeat.booking_id == booking.id))
-    if old_seat is not None:
-        session.delete(old_seat)
-        session.flush()
-    booking.slot_start, booking.slot_minutes = new_start, minutes
-    _claim_seat(session, booking)
+    with session.begin_nested():
+        old_seat = session.scalar(select(SlotSeat).where(SlotSeat.booking_id == booking.id))
+        if old_seat is not None:
+            session.delete(old_seat)
+            session.flush()
+        booking.slot_start, booking.slot_minutes = new_start, minutes
+        _claim_seat(session, booking)
     mail.queue(session, booking.email, *notices.changed_mail(booking.number, new_start))
     return booking
 

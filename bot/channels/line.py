@@ -228,6 +228,18 @@ class SendFailed(Exception):
         """LINE's answer to an expired or already used reply token."""
         return self.status == 400 and "invalid reply token" in self.detail.lower()
 
+    @property
+    def monthly_limit(self) -> bool:
+        """LINE's 429 for an account past its monthly push quota (the other 429 is the rate limit)."""
+        return self.status == 429 and "monthly limit" in self.detail.lower()
+
+    @property
+    def retryable(self) -> bool:
+        """LINE's answer is worth trying again: the rate limit or a server error, never the quota."""
+        if self.status is None:
+            return False
+        return (self.status == 429 and not self.monthly_limit) or self.status >= 500
+
 
 class LineSender:
     """Sends messages to a LINE user: the reply token first, a push message when LINE refuses it."""
@@ -268,7 +280,7 @@ class LineSender:
         try:
             await self._retrying(lambda: self._api.reply_message(request, _request_timeout=self._timeout))
         except SendFailed as failure:
-            if _retryable(failure.status):
+            if failure.retryable:
                 # Every attempt was answered 429/5xx, none said the token was used: push it instead
                 # (once, thanks to its retry key) rather than lose the answer.
                 logger.warning("LINE reply failed after retries (%s); sending a push message", failure)
@@ -295,6 +307,11 @@ class LineSender:
         except SendFailed as failure:
             if failure.status == 409:  # an earlier attempt with this retry key was accepted
                 return "push"
+            if failure.monthly_limit:
+                logger.error(
+                    "LINE push refused: the account's monthly message limit is reached (%s)", failure
+                )
+                return "failed"
             logger.warning("LINE push failed: %s", failure)
             return "failed"
         return "push"
@@ -308,7 +325,7 @@ class LineSender:
                 return
             except ApiException as error:
                 failure = SendFailed(error.status, _detail(error), maybe_delivered)
-                if not _retryable(error.status):
+                if not failure.retryable:
                     raise failure from error
                 maybe_delivered = maybe_delivered or error.status >= 500
             except (aiohttp.ClientError, TimeoutError) as error:
@@ -319,10 +336,6 @@ class LineSender:
                 logger.info("LINE API did not take the request (%s); trying again in %.1f s", failure, pause)
                 await asyncio.sleep(pause)
         raise failure
-
-
-def _retryable(status: int | None) -> bool:
-    return status is not None and (status == 429 or status >= 500)
 
 
 def _detail(error: ApiException) -> str:

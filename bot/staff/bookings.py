@@ -92,8 +92,7 @@ def staff_change(session: Session, number: str, new_start: datetime, actor: str)
         return "キャンセル済みの予約は変更できません。"
     old = booking.slot_start
     try:
-        with session.begin_nested():
-            change_booking(session, booking, new_start)
+        change_booking(session, booking, new_start)
     except BookingError as error:
         return refusal(error.code)
     _audit(session, actor, "booking_changed", number, f"{old:%Y-%m-%d %H:%M} → {new_start:%Y-%m-%d %H:%M}")

@@ -2,7 +2,8 @@
 
 It answers the way api.line.me does: 401 without the right access token, 400 "Invalid reply token"
 for a reply token that was used or has expired, 409 for a push retry key it has accepted before,
-400 for a request over LINE's limits, and whatever status a test asks for next. It also keeps rich
+400 for a request over LINE's limits (text lengths in UTF-16 units), and whatever failure a test
+asks for next, with LINE's bodies (the rate limit's 429 and the monthly quota's 429 differ). It also keeps rich
 menus (create, list, image upload as api-data.line.me takes it, default, delete) and takes the
 loading indicator's calls (``chat/loading/start``, 202).
 """
@@ -25,12 +26,25 @@ from PIL import Image
 
 from scripts.system import free_port
 
-FAILURE_BODIES = {
-    400: {"message": "Invalid reply token"},
-    429: {"message": "Too Many Requests"},
-    500: {"message": "Internal Server Error"},
-    503: {"message": "Service Unavailable"},
+# LINE answers 429 both for the rate limit and for the monthly quota of push messages; only the
+# body tells them apart. ``fail_next`` takes a status or one of these names.
+RATE_LIMITED, MONTHLY_LIMIT = 429, "monthly_limit"
+FAILURES: dict[int | str, tuple[int, dict[str, Any]]] = {
+    RATE_LIMITED: (429, {"message": "The API rate limit has been exceeded. Try again later."}),
+    MONTHLY_LIMIT: (429, {"message": "You have reached your monthly limit."}),
+    500: (500, {"message": "Internal Server Error"}),
+    503: (503, {"message": "Service Unavailable"}),
 }
+
+
+def injected_failure(kind: str, failure: int | str) -> tuple[int, dict[str, Any]]:
+    """LINE's status and body for a failure a test asked for; a 400 reads as LINE's would for the
+    call: a refused reply token, or a push to a user id it does not know."""
+    if failure == 400:
+        if kind == "reply":
+            return 400, {"message": "Invalid reply token"}
+        return 400, {"message": "The property, 'to', in the request body is invalid (line: -, column: -)"}
+    return FAILURES[failure]
 
 
 @dataclass(frozen=True)
@@ -135,7 +149,7 @@ class LineApiStandIn:
         self.port = free_port()
         self._lock = threading.Lock()
         self._calls: list[Call] = []
-        self._failures: dict[str, deque[int]] = defaultdict(deque)
+        self._failures: dict[str, deque[int | str]] = defaultdict(deque)
         self._spent_tokens: set[str] = set()
         self._retry_keys: set[str] = set()
         self.rich_menus: dict[str, dict[str, Any]] = {}  # id -> LINE's rich menu object
@@ -171,10 +185,11 @@ class LineApiStandIn:
 
     # --- what tests ask for ---
 
-    def fail_next(self, target: str, *statuses: int) -> None:
-        """Answer the next calls for ``target`` (a reply token or a push's user id) with ``statuses``."""
+    def fail_next(self, target: str, *failures: int | str) -> None:
+        """Answer the next calls for ``target`` (a reply token or a push's user id) with ``failures``:
+        statuses, or ``MONTHLY_LIMIT`` for the quota's 429."""
         with self._lock:
-            self._failures[target].extend(statuses)
+            self._failures[target].extend(failures)
 
     def expire(self, reply_token: str) -> None:
         """Make a reply token invalid, as when it has expired."""
@@ -323,8 +338,7 @@ class LineApiStandIn:
                 return 401, {"message": "Authentication failed. Confirm that the access token is valid."}
             target = body.get("replyToken") if kind == "reply" else body.get("to")
             if self._failures[target]:
-                status = self._failures[target].popleft()
-                return status, FAILURE_BODIES[status]
+                return injected_failure(kind, self._failures[target].popleft())
             if problems := limit_problems(body):
                 return 400, {"message": "The request body has errors", "details": problems}
             if kind == "reply":

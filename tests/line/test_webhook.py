@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
-import time
 
 import httpx
 import pytest
 
 from bot.channels.line import FOLLOW_GREETING
 from tests.line.conftest import CHANNEL_SECRET, event, new_user, sign, text_event, webhook_body
+from tests.line.stand_in import MONTHLY_LIMIT, RATE_LIMITED
 
 
 def postback(title: str, payload: str) -> dict[str, str]:
@@ -94,7 +94,7 @@ def test_the_console_verification_call_and_bad_json_are_told_apart(webhook):
 # --- each event once ----------------------------------------------------------------------------
 
 
-def test_a_redelivered_or_replayed_event_gets_no_second_answer(webhook, line_api):
+def test_a_redelivered_or_replayed_event_gets_no_second_answer(webhook, line_api, system):
     user = new_user()
     message = text_event(user, "特許の出願について教えてください")
     body = webhook_body(message)
@@ -106,7 +106,8 @@ def test_a_redelivered_or_replayed_event_gets_no_second_answer(webhook, line_api
     marker = text_event(user, "ありがとうございました")
     webhook.send(redelivered, marker)  # one user's events are handled in order
     line_api.wait_for(reply_token=marker["replyToken"])
-    time.sleep(0.3)  # the word-for-word replay came in its own webhook call
+    skipped = f"LINE event {message['webhookEventId']} was handled before; skipped"
+    system.wait_for_log("gateway", skipped, count=2)  # the replay came in its own webhook call
     assert len(line_api.calls(reply_token=message["replyToken"])) == 1
     assert line_api.calls("push", to=user) == []
 
@@ -253,6 +254,26 @@ def test_a_failing_push_is_retried_with_the_same_retry_key_and_delivered_once(we
     pushes = line_api.calls("push", to=user)
     assert [call.status for call in pushes] == [500, 200]
     assert pushes[0].headers["x-line-retry-key"] == pushes[1].headers["x-line-retry-key"]
+
+
+def test_a_rate_limited_push_is_retried_and_delivered_once(webhook, line_api):
+    user = new_user()
+    message = text_event(user, "こんにちは")
+    line_api.expire(message["replyToken"])
+    line_api.fail_next(user, RATE_LIMITED)
+    webhook.send(message)
+    line_api.wait_for(to=user)
+    assert [call.status for call in line_api.calls("push", to=user)] == [429, 200]
+
+
+def test_a_push_past_the_monthly_quota_is_not_retried_and_is_logged(webhook, line_api, system):
+    user = new_user()
+    message = text_event(user, "こんにちは")
+    line_api.expire(message["replyToken"])
+    line_api.fail_next(user, MONTHLY_LIMIT, MONTHLY_LIMIT)
+    webhook.send(message)
+    system.wait_for_log("gateway", "monthly message limit is reached")
+    assert [call.status for call in line_api.calls("push", to=user)] == [429]
 
 
 def test_a_rate_limited_reply_is_retried_and_sent_once(webhook, line_api):

@@ -126,15 +126,44 @@ def test_cancel_and_change_need_number_and_contact_and_give_no_hint(calendar):
         assert free_slots(session, "akihabara", "general", datetime(2026, 12, 4, 15), 1)[0].taken == 0
 
 
-def test_personal_data_is_purged_after_the_retention_period(calendar):
-    booking = book(datetime(2026, 11, 26, 10))
+def test_a_move_onto_a_full_slot_is_refused_and_the_booking_keeps_its_seat(calendar):
+    here, full = datetime(2026, 12, 3, 10), datetime(2026, 12, 4, 15)
+    booking = book(here)
+    book(full, "090-0000-0001"), book(full, "090-0000-0002")  # the slot's two seats
+    with session_factory().begin() as session:  # the transaction goes on and is committed
+        found = find_booking(session, booking.number, "090-1234-5678")
+        with pytest.raises(BookingError, match="slot_full"):
+            change_booking(session, found, full)
+    with session_factory()() as session:
+        assert session.get(Booking, booking.id).slot_start == here
+        assert free_slots(session, "akihabara", "general", here, 1)[0].taken == 1
+        assert free_slots(session, "akihabara", "general", full, 1)[0].start != full  # still full
+
+
+def test_personal_data_is_purged_after_the_retention_period_field_by_field(calendar):
+    def make(session, start: datetime, email: str) -> Booking:
+        wanted = BookingRequest(
+            kind_id="general", place_id="akihabara", slot_start=start,
+            contact=Contact(phone="090-1234-5678", email=email), company="ミドリ電機", person_name="鈴木",
+            description="新製品の商標", sender_id=f"web-{email}",
+        )  # fmt: skip
+        return create_booking(session, wanted)
+
+    old = with_retries(lambda session: make(session, datetime(2026, 11, 26, 10), "old@example.jp"))
+    recent = with_retries(lambda session: make(session, datetime(2026, 12, 21, 10), "new@example.jp"))
     with time_machine.travel("2027-01-10 09:00 +09:00", tick=False):
         assert with_retries(lambda session: purge_personal_data(session, 30)) == 1
         assert with_retries(lambda session: purge_personal_data(session, 30)) == 0
     with session_factory()() as session:
-        purged = session.get(Booking, booking.id)
-    assert (purged.phone, purged.person_name, purged.status) == (None, None, "booked")
-    assert purged.purged_at is not None
+        purged, kept = session.get(Booking, old.id), session.get(Booking, recent.id)
+        personal = ("phone", "email", "company", "person_name", "description", "sender_id")
+        assert {field: getattr(purged, field) for field in personal} == dict.fromkeys(personal)
+        assert (purged.number, purged.slot_start, purged.status) == (old.number, old.slot_start, "booked")
+        assert purged.purged_at is not None
+        assert (kept.phone, kept.email, kept.company, kept.person_name, kept.description, kept.sender_id) == (
+            "090-1234-5678", "new@example.jp", "ミドリ電機", "鈴木", "新製品の商標", "web-new@example.jp"
+        )  # fmt: skip
+        assert kept.purged_at is None
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import asyncio
 import json
 import logging
 import os
+import socket
 import time
 from datetime import timedelta
 
@@ -19,7 +20,8 @@ from bot.escalation.models import Escalation, EscalationEvent
 from bot.models import Conversation, LineEvent, LineFollower, Message
 from bot.privacy.rasa_trackers import purge_rasa_trackers
 from bot.privacy.retention import PURGED_TEXT, purge_transcripts, run_purge, scheduled_purge
-from bot.staff.models import AuditEntry
+from bot.staff.auth import save_user
+from bot.staff.models import AuditEntry, LoginAttempt, StaffSession
 from bot.staff.timefmt import as_utc
 
 OLD, RECENT = timedelta(days=91), timedelta(days=10)
@@ -150,11 +152,11 @@ def test_the_daily_purge_can_be_switched_off(store, monkeypatch):
     monkeypatch.setenv("CHIZAI_PURGE_INTERVAL_HOURS", "0")
     get_settings.cache_clear()
 
-    async def run_for_a_moment():
+    async def tasks_while_running() -> set[str]:
         async with scheduled_purge():
-            await asyncio.sleep(0.2)
+            return {task.get_name() for task in asyncio.all_tasks()}
 
-    asyncio.run(run_for_a_moment())
+    assert "daily-purge" not in asyncio.run(tasks_while_running())
     assert conversation_state("web-old")[0][0].text != PURGED_TEXT
 
 
@@ -268,3 +270,38 @@ def test_rotated_logs_past_their_period_are_deleted(store):
     os.utime(live, (stale, stale))
     assert run_purge().log_files == 1
     assert not old.exists() and recent.exists() and live.exists()
+
+
+def test_the_purge_forgets_old_sign_in_attempts_and_expired_staff_sessions_only(store):
+    def work(session):
+        user, _ = save_user(session, "sato@example.jp", "staff", "kD8#vR2!qLm9wZt4")
+        session.flush()
+        session.add_all(
+            [
+                LoginAttempt(email="sato@example.jp", ip="192.0.2.1", succeeded=False,
+                             attempted_at=utcnow() - timedelta(days=31)),
+                LoginAttempt(email="sato@example.jp", ip="192.0.2.1", succeeded=True,
+                             attempted_at=utcnow() - timedelta(days=29)),
+                StaffSession(id="e" * 64, user_id=user.id, csrf_token="x", expires_at=utcnow() - timedelta(minutes=1)),
+                StaffSession(id="l" * 64, user_id=user.id, csrf_token="x", expires_at=utcnow() + timedelta(hours=1)),
+            ]
+        )  # fmt: skip
+
+    with_retries(work)
+    run_purge()
+    with session_factory()() as session:
+        assert session.scalars(select(LoginAttempt.succeeded)).all() == [True]
+        assert session.scalars(select(StaffSession.id)).all() == ["l" * 64]
+
+
+def test_the_rest_of_the_purge_runs_when_rasas_tracker_store_is_down(store, monkeypatch, caplog):
+    with socket.socket() as probe:  # a PostgreSQL port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("CHIZAI_RASA_TRACKER_URL", f"postgresql+psycopg://rasa:x@127.0.0.1:{port}/rasa")
+    get_settings.cache_clear()
+    with caplog.at_level(logging.ERROR):
+        result = run_purge()
+    assert (result.rasa_conversations, result.conversations, result.escalations) == (0, 1, 1)
+    assert conversation_state("web-old")[0][0].text == PURGED_TEXT
+    assert "tracker store could not be purged" in caplog.text
